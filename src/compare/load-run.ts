@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Example } from '../data/types.ts'
 import { RmbenchError } from '../errors.ts'
 import { readResults } from '../report/read-results.ts'
+import { readScoreRows } from '../report/read-score-rows.ts'
 import type { RunResult } from '../report/types.ts'
 import type { ExampleScores } from '../tasks/types.ts'
 
@@ -27,21 +28,15 @@ export function loadRun(arg: string): LoadedRun {
   const examples: Example[] = []
   const scores: ExampleScores = new Map()
   const tokens: ExampleScores = new Map()
-  readFileSync(scoresFile, 'utf8').split('\n').forEach((line, i) => {
-    if (!line.trim()) return
-    let row: RawRow
-    try {
-      row = JSON.parse(line)
-    } catch {
-      throw new RmbenchError('E_RESULTS', `${scoresFile}:${i + 1}: not valid JSON.`, { file: scoresFile, line: i + 1 })
-    }
-    if (row.error) return
+  for (const { row: r, line } of readScoreRows(scoresFile)) {
+    const row = r as unknown as RawRow
+    if (row.error) continue
     if (!row.raw || typeof row.raw.scores !== 'object' || !Array.isArray(row.raw.shape))
-      throw new RmbenchError('E_RESULTS', `${scoresFile}:${i + 1}: no 'raw' scores (written by an older rmbench?). Re-run the suite to compare it.`, { file: scoresFile, line: i + 1 })
+      throw new RmbenchError('E_RESULTS', `${scoresFile}:${line}: no 'raw' scores (written by an older rmbench?). Re-run the suite to compare it.`, { file: scoresFile, line })
     const [nc, nr] = row.raw.shape
-    examples.push({ id: String(row.id), group: String(row.group), prompt: [], chosen: new Array(nc).fill(''), rejected: new Array(nr).fill(''), ...(row.raw.alpha !== undefined ? { alpha: row.raw.alpha } : {}), origin: { file: scoresFile, line: i + 1 } })
+    examples.push({ id: String(row.id), group: String(row.group), prompt: [], chosen: new Array(nc).fill(''), rejected: new Array(nr).fill(''), ...(row.raw.alpha !== undefined ? { alpha: row.raw.alpha } : {}), origin: { file: scoresFile, line } })
     scores.set(String(row.id), row.raw.scores)
     if (row.raw.tokens) tokens.set(String(row.id), row.raw.tokens)
-  })
+  }
   return { label: arg, file, result, examples, scores, tokens }
 }

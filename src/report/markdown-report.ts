@@ -1,6 +1,7 @@
 import type { Metrics } from '../tasks/types.ts'
 import type { RunResult } from './types.ts'
 import type { WorstExample } from './worst-examples.ts'
+import { formatCi, formatMetric, metricTables } from './metric-format.ts'
 
 /**
  * Dataset text made inert for Markdown: HTML-escaped (so `<img onerror=…>` is text in any renderer), inline
@@ -17,20 +18,10 @@ export function mdText(s: string, max = 300): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�')
 }
 
-const pct = (v: number) => (100 * v).toFixed(2)
-
-function value(key: string, v: number): string {
-  return /spearman/.test(key) ? v.toFixed(3) : pct(v)
-}
-
-function ciText(key: string, m: Metrics[string]): string {
-  return m.ci ? `${value(key, m.ci[0])} – ${value(key, m.ci[1])}` : ''
-}
-
 function table(metrics: Metrics, keys: string[], strip = ''): string[] {
   if (!keys.length) return []
   const lines = ['| metric | value | CI | n |', '|---|---:|---:|---:|']
-  for (const k of keys) lines.push(`| ${mdText(k.slice(strip.length))} | ${value(k, metrics[k].value)} | ${ciText(k, metrics[k])} | ${metrics[k].n} |`)
+  for (const k of keys) lines.push(`| ${mdText(k.slice(strip.length))} | ${formatMetric(k, metrics[k].value)} | ${formatCi(k, metrics[k])} | ${metrics[k].n} |`)
   return [...lines, '']
 }
 
@@ -39,15 +30,9 @@ export function markdownReport(r: RunResult, worst: WorstExample[] = []): string
   const m = r.metrics
   const out: string[] = [`# ${mdText(r.suite.name)} · ${mdText(r.model.spec)}`, '']
   const level = r.stats ? `${Math.round(r.stats.confidence * 100)}% CI` : 'CI'
-  if (m.score) out.push(`**score ${value('score', m.score.value)}**${m.score.ci ? ` (${level} ${ciText('score', m.score)})` : ''} over ${m.score.n} examples${m.score.label ? ` — ${mdText(m.score.label)}` : ''}`, '')
+  if (m.score) out.push(`**score ${formatMetric('score', m.score.value)}**${m.score.ci ? ` (${level} ${formatCi('score', m.score)})` : ''} over ${m.score.n} examples${m.score.label ? ` — ${mdText(m.score.label)}` : ''}`, '')
   if (!r.complete) out.push(`> **Incomplete run:** ${r.counts.failed} of ${r.counts.examples} examples failed; metrics cover the ${r.counts.scored} scored.`, '')
-  const keys = Object.keys(m)
-  const sections = keys.filter((k) => k.startsWith('section/'))
-  const subsets = keys.filter((k) => k.startsWith('accuracy/'))
-  const rest = keys.filter((k) => k !== 'score' && !k.startsWith('section/') && !k.startsWith('accuracy/') && !k.startsWith('matrix/'))
-  if (sections.length) out.push('## Sections', '', ...table(m, sections, 'section/'))
-  if (subsets.length) out.push('## Subsets', '', ...table(m, subsets, 'accuracy/'))
-  if (rest.length) out.push('## Other metrics', '', ...table(m, rest))
+  for (const t of metricTables(m)) out.push(`## ${t.title}`, '', ...table(m, t.keys, t.strip))
   if (worst.length) {
     out.push('## Worst-scored examples', '', 'Most negative reward margin (chosen − rejected) first. Text is the dataset\'s, escaped.', '')
     out.push('| id | subset | margin | prompt | chosen | rejected |', '|---|---|---:|---|---|---|')

@@ -2,17 +2,20 @@ import { join } from 'node:path'
 import { RmbenchError } from '../errors.ts'
 import { formatSchemaErrors } from '../suite/format-schema-errors.ts'
 import { schemaErrors } from '../suite/schema.ts'
-import { markdownReport } from './markdown-report.ts'
+import { writeReports, type ReportOptions } from './report-files.ts'
 import type { RunResult } from './types.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
 import type { WorstExample } from './worst-examples.ts'
 
-/** Writes scores.jsonl (one line per example), worst.json and report.md, then results.json, validated against its schema, last. */
-export function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[], worst: WorstExample[] = []): void {
+/**
+ * Writes scores.jsonl (one line per example), worst.json, the reports (report.md, report.html, charts/), then
+ * results.json, validated against its schema, last: its presence means the run folder is whole.
+ */
+export async function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[], worst: WorstExample[] = [], o: ReportOptions = {}): Promise<void> {
   const problems = formatSchemaErrors(schemaErrors('results', result))
   if (problems.length) throw new RmbenchError('E_RESULTS', `results do not match schemas/results.schema.json: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`)
   writeAtomic(join(outDir, 'scores.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''))
   writeAtomic(join(outDir, 'worst.json'), JSON.stringify(worst, null, 2) + '\n')
-  writeAtomic(join(outDir, 'report.md'), markdownReport(result, worst))
+  await writeReports(outDir, result, rows, worst, o)
   writeAtomic(join(outDir, 'results.json'), JSON.stringify(result, null, 2) + '\n')
 }

@@ -11,6 +11,7 @@ import { worstExamples } from '../report/worst-examples.ts'
 import type { Runner } from '../runners/types.ts'
 import type { Suite } from '../suite/types.ts'
 import { analyses } from '../tasks/analyses.ts'
+import { charCount } from '../tasks/length-bias/length-bias.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { ExampleScores } from '../tasks/types.ts'
 import { attachCis } from './metric-cis.ts'
@@ -34,6 +35,8 @@ export interface RunOptions {
   warn?: (message: string) => void
   /** The hub client for hf:// sources (default: one from the environment, made on first use). */
   hub?: () => Hub
+  /** Also write the report charts as PNG (CLI --png). */
+  png?: boolean
 }
 
 /** What a run produced: the result (null when interrupted) and where its files are. */
@@ -96,7 +99,8 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   for (const a of attached) Object.assign(metrics, a.analyze(data.examples, byExample, tokens, spec))
   const stats = attachCis(metrics, { task, analyses: attached, examples: data.examples, scores: byExample, tokens, suite: spec })
   // `raw` keeps what the task's metrics read, so `rmbench compare` can recompute them on shared examples.
-  const raw = (ex: Example) => ({ scores: byExample.get(ex.id)!, shape: [ex.chosen.length, ex.rejected.length], ...(tokens.has(ex.id) ? { tokens: tokens.get(ex.id) } : {}), ...(ex.alpha !== undefined ? { alpha: ex.alpha } : {}) })
+  // `chars` (response lengths) lets reports chart reward against length without the dataset text.
+  const raw = (ex: Example) => ({ scores: byExample.get(ex.id)!, shape: [ex.chosen.length, ex.rejected.length], chars: { chosen: ex.chosen.map(charCount), rejected: ex.rejected.map(charCount) }, ...(tokens.has(ex.id) ? { tokens: tokens.get(ex.id) } : {}), ...(ex.alpha !== undefined ? { alpha: ex.alpha } : {}) })
   const rows = data.examples.map((ex) => byExample.has(ex.id) ? { ...task.row(ex, byExample.get(ex.id)!, spec), raw: raw(ex) } : { id: ex.id, group: ex.group, error: failed.get(ex.id) })
 
   const info = o.runner.info
@@ -133,7 +137,7 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
     counts: { examples: data.examples.length, scored: byExample.size, failed: failed.size, requests: requests.length, unique: plan.unique, cached: plan.cached },
     errors: [...failed].slice(0, MAX_LISTED_ERRORS).map(([id, e]) => ({ id, ...e })),
   }
-  writeRun(outDir, result, rows, worstExamples(data.examples, rows))
+  await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn })
   o.onProgress?.({ phase: 'done', done: plan.todo.length, total: plan.todo.length, cached: plan.cached, errors: failed.size, elapsedMs: finished.getTime() - started.getTime() })
   return { result, outDir, interrupted: false, scored: byExample.size }
 }

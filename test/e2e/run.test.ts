@@ -30,7 +30,10 @@ t.test('rmbench run suites/quickstart: bundled model, bundled data, valid result
   const rows = readLines(join(out, 'scores.jsonl'))
   t.equal(rows.length, 320)
   t.same(Object.keys(rows[0]).sort(), ['chosen', 'credit', 'group', 'id', 'margin', 'raw', 'rejected'])
-  t.same(rows[0].raw, { scores: { 'chosen/0': rows[0].chosen, 'rejected/0': rows[0].rejected }, shape: [1, 1], tokens: rows[0].raw.tokens }, 'raw holds the role scores compare recomputes from')
+  const first = readLines(join(ROOT, 'suites/quickstart/data.jsonl'))[0]
+  const chars = { chosen: [[...first.chosen].length], rejected: [[...first.rejected].length] }
+  t.same(chars, { chosen: [157], rejected: [54] }, 'lengths as Python counts them (len of the str)')
+  t.same(rows[0].raw, { scores: { 'chosen/0': rows[0].chosen, 'rejected/0': rows[0].rejected }, shape: [1, 1], chars, tokens: rows[0].raw.tokens }, 'raw holds the role scores compare recomputes from, and the lengths charts read')
 })
 
 t.test('the same run twice gives identical scores; batch size does not change them', async (t) => {

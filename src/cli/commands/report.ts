@@ -1,36 +1,52 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
-import { readResults } from '../../report/read-results.ts'
 import { RmbenchError } from '../../errors.ts'
+import { htmlReport } from '../../report/html-report.ts'
 import { markdownReport } from '../../report/markdown-report.ts'
+import { readResults } from '../../report/read-results.ts'
+import { readScoreRows } from '../../report/read-score-rows.ts'
+import { renderCharts, writeReports } from '../../report/report-files.ts'
 import type { WorstExample } from '../../report/worst-examples.ts'
-import { writeAtomic } from '../../util/write-atomic.ts'
 import type { CliIO } from '../output.ts'
 
-/** `rmbench report <run>`: (re)writes report.md of a finished run from its results.json and worst.json. */
+const FORMATS = ['md', 'html', 'json']
+
+function readWorst(dir: string): WorstExample[] {
+  const file = join(dir, 'worst.json')
+  if (!existsSync(file)) return []
+  let worst: unknown
+  try {
+    worst = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    throw new RmbenchError('E_RESULTS', `${file}: not valid JSON (${(e as Error).message}). Delete it to write the report without worst examples.`, { file })
+  }
+  if (!Array.isArray(worst)) throw new RmbenchError('E_RESULTS', `${file}: expected a list of examples.`, { file })
+  return worst as WorstExample[]
+}
+
+/** `rmbench report <run>`: (re)writes report.md, report.html and charts/ of a finished run from the files it left. */
 export function registerReport(program: Command, io: CliIO): void {
   program
     .command('report')
-    .description('write report.md for a finished run (run writes it too); --stdout prints it instead')
+    .description('write report.md, report.html and charts/*.vl.json for a finished run (run writes them too)')
     .argument('<run>', 'run folder or its results.json')
-    .option('--stdout', 'print the report instead of writing report.md')
-    .action(async (arg: string, flags: { stdout?: boolean }) => {
+    .option('--stdout', 'print one report (see --format) instead of writing files')
+    .option('--format <md|html|json>', 'what --stdout prints (default md)', 'md')
+    .option('--png', 'also write each chart as charts/<name>.png')
+    .action(async (arg: string, flags: { stdout?: boolean; format: string; png?: boolean }) => {
+      if (!FORMATS.includes(flags.format)) throw new RmbenchError('E_USAGE', `--format ${flags.format}: expected one of ${FORMATS.join(', ')}.`)
       const { file, result } = readResults(arg)
       const dir = dirname(file)
-      const worstFile = join(dir, 'worst.json')
-      let worst: WorstExample[] = []
-      if (existsSync(worstFile)) {
-        try {
-          worst = JSON.parse(readFileSync(worstFile, 'utf8'))
-        } catch (e) {
-          throw new RmbenchError('E_RESULTS', `${worstFile}: not valid JSON (${(e as Error).message}). Delete it to write the report without worst examples.`, { file: worstFile })
-        }
-        if (!Array.isArray(worst)) throw new RmbenchError('E_RESULTS', `${worstFile}: expected a list of examples.`, { file: worstFile })
+      const worst = readWorst(dir)
+      const rows = readScoreRows(join(dir, 'scores.jsonl')).map((r) => r.row)
+      const warn = (m: string) => io.err(`rmbench: warning: ${m}\n`)
+      if (flags.stdout) {
+        if (flags.format === 'json') return void io.out(JSON.stringify(result, null, 2) + '\n')
+        if (flags.format === 'md') return void io.out(markdownReport(result, worst))
+        return void io.out(htmlReport(result, worst, await renderCharts(result, rows, warn)))
       }
-      const md = markdownReport(result, worst)
-      if (flags.stdout) return void io.out(md)
-      writeAtomic(join(dir, 'report.md'), md)
-      io.out(`${join(dir, 'report.md')}\n`)
+      const files = await writeReports(dir, result, rows, worst, { png: flags.png, warn })
+      io.out(files.map((f) => join(dir, f)).join('\n') + '\n')
     })
 }

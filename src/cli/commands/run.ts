@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/load-config.ts'
 import { RmbenchError } from '../../errors.ts'
@@ -13,8 +15,10 @@ import { resolveModel } from '../resolve-model.ts'
 interface RunFlags {
   model?: string; out?: string; config?: string; device?: string; batchSize?: string; maxLength?: string
   template?: string; label?: string; paddingSide?: string; limit?: string; quiet?: boolean; json?: boolean
-  lm?: string[]; beta?: string; offline?: boolean
+  lm?: string[]; beta?: string; offline?: boolean; format?: string; png?: boolean
 }
+
+const OUTPUT_FORMATS = ['table', 'json', 'md', 'html']
 
 const FLAG_OPTIONS: [keyof RunFlags, string][] = [
   ['device', 'device'], ['batchSize', 'batch_size'], ['maxLength', 'max_length'], ['template', 'template'], ['label', 'label'], ['paddingSide', 'padding_side'],
@@ -40,8 +44,12 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--limit <n>', 'score only the first n examples')
     .option('--offline', 'use only the hub cache (same as HF_HUB_OFFLINE=1); a missing file is an error naming it')
     .option('-q, --quiet', 'no progress on stderr')
-    .option('--json', 'print results.json to stdout instead of the summary table')
+    .option('--format <table|json|md|html>', 'what to print on stdout: the summary table (default), results.json, report.md or report.html')
+    .option('--json', 'same as --format json')
+    .option('--png', 'also write the report charts as charts/<name>.png')
     .action(async (suiteArg: string, flags: RunFlags) => {
+      const format = flags.json ? 'json' : (flags.format ?? 'table')
+      if (!OUTPUT_FORMATS.includes(format)) throw new RmbenchError('E_USAGE', `--format ${format}: expected one of ${OUTPUT_FORMATS.join(', ')}.`)
       const cwd = process.cwd()
       const suite = loadSuite(suiteArg, cwd)
       const config = await loadConfig(cwd, flags.config)
@@ -70,13 +78,15 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       }
       process.on('SIGINT', onSigint)
       try {
-        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub })
+        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub, png: flags.png })
         if (outcome.interrupted || !outcome.result) {
           io.err(`rmbench: interrupted; ${outcome.scored} scores are saved in ${outcome.outDir}/records.jsonl. Resume with: rmbench run ${suiteArg} --out ${outcome.outDir}\n`)
           setExit(130)
           return
         }
-        io.out(flags.json ? JSON.stringify(outcome.result, null, 2) + '\n' : formatSummary(outcome.result, outcome.outDir))
+        if (format === 'json') io.out(JSON.stringify(outcome.result, null, 2) + '\n')
+        else if (format === 'table') io.out(formatSummary(outcome.result, outcome.outDir))
+        else io.out(readFileSync(join(outcome.outDir, `report.${format}`), 'utf8'))
       } finally {
         process.off('SIGINT', onSigint)
         await runner.dispose?.()

@@ -10,7 +10,8 @@ import type { ExampleScores, Metrics } from '../types.ts'
 /** One chosen-vs-rejected comparison with the lengths and rewards of both sides. */
 export interface LengthPair { group: string; chosen: number; rejected: number; lenC: number; lenR: number; tokC?: number; tokR?: number }
 
-const chars = (s: string) => [...s].length
+/** Length in characters as a reader counts them: code points, so an emoji is one, not two UTF-16 units. */
+export const charCount = (s: string) => [...s].length
 
 /** Pairs to analyse: the first chosen response against each rejected one. */
 export function lengthPairs(examples: Example[], scores: ExampleScores, tokens: ExampleScores): LengthPair[] {
@@ -22,7 +23,7 @@ export function lengthPairs(examples: Example[], scores: ExampleScores, tokens: 
     const cRole = 'chosen/0'
     ex.rejected.forEach((r, j) => {
       const rRole = `rejected/${j}`
-      out.push({ group: ex.group, chosen: s[cRole], rejected: s[rRole], lenC: chars(ex.chosen[0]), lenR: chars(r), tokC: t[cRole], tokR: t[rRole] })
+      out.push({ group: ex.group, chosen: s[cRole], rejected: s[rRole], lenC: charCount(ex.chosen[0]), lenR: charCount(r), tokC: t[cRole], tokR: t[rRole] })
     })
   }
   return out
@@ -69,7 +70,7 @@ export function lengthBias(examples: Example[], scores: ExampleScores, tokens: E
     if (!s) continue
     const texts = [...ex.chosen, ...ex.rejected]
     const vals = [...sideScores(s, 'chosen', ex.chosen.length), ...sideScores(s, 'rejected', ex.rejected.length)]
-    const lens = texts.map(chars)
+    const lens = texts.map(charCount)
     rewards.push(...vals)
     lengths.push(...lens)
     const rho = spearman(vals, lens)

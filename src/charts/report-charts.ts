@@ -1,0 +1,31 @@
+import { lengthAccuracyChart } from './length-accuracy.ts'
+import { marginDistributionChart } from './margin-distribution.ts'
+import { matrixHeatmapChart } from './matrix-heatmap.ts'
+import { rankingBetaChart } from './ranking-beta.ts'
+import { rewardLengthChart } from './reward-length.ts'
+import { subsetAccuracyChart } from './subset-accuracy.ts'
+import type { Chart, ChartInput } from './chart-types.ts'
+
+type Builder = (i: ChartInput) => Chart | null
+
+const subsets = (i: ChartInput, chance?: number) => subsetAccuracyChart(i.metrics, { prefix: 'accuracy/', name: 'subset-accuracy', title: 'Accuracy by subset', axis: 'accuracy', chance, confidence: i.confidence })
+const sections = (i: ChartInput) => subsetAccuracyChart(i.metrics, { prefix: 'section/', name: 'section-score', title: 'Score by section', axis: 'score', confidence: i.confidence })
+const margins: Builder = (i) => marginDistributionChart(i.task, i.rows)
+const rewardLength: Builder = (i) => rewardLengthChart(i.rows)
+const lengthSplit: Builder = (i) => lengthAccuracyChart(i.metrics, i.rows)
+
+/** The charts that fit each task, in page order (a task missing here gets the pairwise set). */
+const CHARTS: Record<string, Builder[]> = {
+  pairwise: [sections, (i) => subsets(i, 0.5), margins, rewardLength, lengthSplit],
+  'best-of-n': [(i) => subsets(i), margins, rewardLength, lengthSplit],
+  'style-matrix': [(i) => matrixHeatmapChart(i.metrics), (i) => subsetAccuracyChart(i.metrics, { prefix: 'domain/', name: 'domain-accuracy', title: 'Accuracy by domain (mean of the matrix)', axis: 'accuracy', chance: 0.5, confidence: i.confidence }), margins, rewardLength, lengthSplit],
+  'ranking-accuracy': [
+    (i) => subsetAccuracyChart(i.metrics, { prefix: 'ranking/R/', name: 'ranking-subsets', title: 'Ranking accuracy R by subset', axis: 'R', chance: 0.5, confidence: i.confidence }),
+    (i) => rankingBetaChart(i.metrics),
+  ],
+}
+
+/** Every chart that has data for this run, built by pure functions from its metrics and rows. */
+export function reportCharts(input: ChartInput): Chart[] {
+  return (CHARTS[input.task] ?? CHARTS.pairwise).map((b) => b(input)).filter((c): c is Chart => c !== null)
+}

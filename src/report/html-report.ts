@@ -1,0 +1,78 @@
+import type { Chart } from '../charts/chart-types.ts'
+import type { Metrics } from '../tasks/types.ts'
+import { formatCi, formatMetric, metricTables } from './metric-format.ts'
+import type { RunResult } from './types.ts'
+import type { WorstExample } from './worst-examples.ts'
+
+/** A chart with its rendered SVG, or the reason it could not be drawn. */
+export interface RenderedChart { chart: Chart; svg?: string; error?: string }
+
+/** Text made inert in HTML (element content and quoted attributes): dataset strings contain markup and script-like text. */
+export function htmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+}
+
+// No script, no external resource: the policy makes that a property of the page, not only of our escaping.
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+const CSS = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+.headline { font-size: 1.25rem; margin: .5rem 0 1rem; } .headline b { font-size: 1.6rem; }
+.warn { background: #fff4e5; border-left: 4px solid #e67e22; padding: .5rem .75rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 1.25rem; }
+figure { margin: 0; border: 1px solid #e5e5e5; border-radius: 6px; padding: .5rem; overflow-x: auto; }
+figcaption { color: #555; font-size: .85rem; margin-top: .25rem; }
+table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.worst td { max-width: 28rem; white-space: pre-wrap; word-break: break-word; font-size: .85rem; }
+.muted { color: #666; } code { font-size: .85em; }
+`
+
+function metricRows(m: Metrics, keys: string[], strip: string): string {
+  return keys.map((k) => `<tr><td>${htmlText(k.slice(strip.length))}</td><td class="num">${formatMetric(k, m[k].value)}</td><td class="num">${formatCi(k, m[k])}</td><td class="num">${m[k].n}</td></tr>`).join('\n')
+}
+
+function figure(c: RenderedChart): string {
+  const body = c.svg ?? `<p class="warn">This chart could not be drawn: ${htmlText(c.error ?? 'unknown error')}</p>`
+  return `<figure id="chart-${htmlText(c.chart.name)}" data-chart="${htmlText(c.chart.name)}">${body}<figcaption>${htmlText(c.chart.caption)}</figcaption></figure>`
+}
+
+/** report.html: one self-contained page (inline CSS and SVG, no script, no network) with the numbers, charts and worst examples. */
+export function htmlReport(r: RunResult, worst: WorstExample[], charts: RenderedChart[]): string {
+  const m = r.metrics
+  const title = `${r.suite.name} · ${r.model.spec}`
+  const level = r.stats ? `${Math.round(r.stats.confidence * 100)}% CI` : 'CI'
+  const parts: string[] = [`<h1>${htmlText(title)}</h1>`, `<p class="muted">${htmlText(r.suite.task)} suite, ${r.counts.scored} of ${r.counts.examples} examples scored, ${r.provenance.startedAt}</p>`]
+  if (m.score) {
+    const ci = m.score.ci ? ` <span class="muted">(${level} ${formatCi('score', m.score)})</span>` : ''
+    parts.push(`<p class="headline">score <b>${formatMetric('score', m.score.value)}</b>${ci} over ${m.score.n} examples${m.score.label ? ` — ${htmlText(m.score.label)}` : ''}</p>`)
+  }
+  if (!r.complete) parts.push(`<p class="warn"><b>Incomplete run:</b> ${r.counts.failed} of ${r.counts.examples} examples failed; metrics cover the ${r.counts.scored} scored.</p>`)
+  if (charts.length) parts.push('<h2>Charts</h2>', `<div class="charts">${charts.map(figure).join('\n')}</div>`)
+  for (const t of metricTables(m)) {
+    parts.push(`<h2>${t.title}</h2>`, '<table><thead><tr><th>metric</th><th class="num">value</th><th class="num">CI</th><th class="num">n</th></tr></thead><tbody>', metricRows(m, t.keys, t.strip), '</tbody></table>')
+  }
+  if (worst.length) {
+    parts.push('<h2>Worst-scored examples</h2>', '<p class="muted">Most negative reward margin (chosen − rejected) first. Text is the dataset\'s, shown as text.</p>')
+    parts.push('<table class="worst"><thead><tr><th>id</th><th>subset</th><th class="num">margin</th><th>prompt</th><th>chosen</th><th>rejected</th></tr></thead><tbody>')
+    for (const w of worst) parts.push(`<tr><td>${htmlText(w.id)}</td><td>${htmlText(w.group)}</td><td class="num">${w.margin.toPrecision(4)}</td><td>${htmlText(w.prompt)}</td><td>${htmlText(w.chosen)}</td><td>${htmlText(w.rejected)}</td></tr>`)
+    parts.push('</tbody></table>')
+  }
+  const p = r.provenance
+  const prov = [
+    `rmbench ${htmlText(p.rmbenchVersion)}, ${htmlText(p.node)} on ${htmlText(p.platform)}; ${htmlText(p.startedAt)}, ${(p.durationMs / 1000).toFixed(1)} s`,
+    `suite hash <code>${htmlText(p.suiteHash)}</code>, data hash <code>${htmlText(p.datasetHash)}</code>, model fingerprint <code>${htmlText(p.modelFingerprint)}</code>`,
+    ...(p.dataSources ?? []).map((s) => `data ${htmlText(s.source)}${s.commit ? ` @ <code>${htmlText(s.commit)}</code>` : ''}`),
+    ...(p.modelSource ? [`model ${htmlText(p.modelSource.repo)} @ <code>${htmlText(p.modelSource.commit)}</code>`] : []),
+    ...(r.stats ? [`intervals: ${htmlText(r.stats.method)} bootstrap within subsets, ${r.stats.resamples} resamples (${r.stats.genericResamples} for recomputed metrics), seed ${r.stats.seed}`] : []),
+  ]
+  parts.push('<h2>Provenance</h2>', `<ul>${prov.map((l) => `<li>${l}</li>`).join('')}</ul>`)
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${htmlText(title)}</title><style>${CSS}</style></head>
+<body>
+${parts.join('\n')}
+</body></html>
+`
+}

@@ -1,0 +1,25 @@
+import type { Metrics } from '../tasks/types.ts'
+
+/** A metric's value as reports print it: correlations as numbers, everything else (accuracies, shares) in %. */
+export function formatMetric(key: string, v: number): string {
+  if (!Number.isFinite(v)) return String(v)
+  return /spearman/.test(key) ? v.toFixed(3) : (100 * v).toFixed(2)
+}
+
+/** "lo – hi" of a metric's interval, or '' when it has none. */
+export function formatCi(key: string, m: Metrics[string]): string {
+  return m.ci ? `${formatMetric(key, m.ci[0])} – ${formatMetric(key, m.ci[1])}` : ''
+}
+
+/** The metric tables of a report: sections, subsets and the rest (matrix cells are charted, not tabled). */
+export function metricTables(metrics: Metrics): { title: string; keys: string[]; strip: string }[] {
+  const keys = Object.keys(metrics)
+  const sections = keys.filter((k) => k.startsWith('section/'))
+  const subsets = keys.filter((k) => k.startsWith('accuracy/'))
+  const rest = keys.filter((k) => k !== 'score' && !k.startsWith('section/') && !k.startsWith('accuracy/') && !k.startsWith('matrix/'))
+  return [
+    { title: 'Sections', keys: sections, strip: 'section/' },
+    { title: 'Subsets', keys: subsets, strip: 'accuracy/' },
+    { title: 'Other metrics', keys: rest, strip: '' },
+  ].filter((t) => t.keys.length)
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chartRows } from '../charts/chart-rows.ts'
+import { reportCharts } from '../charts/report-charts.ts'
+import { renderPng } from '../charts/render-png.ts'
+import { renderSvg } from '../charts/render-svg.ts'
+import { writeAtomic } from '../util/write-atomic.ts'
+import { htmlReport, type RenderedChart } from './html-report.ts'
+import { markdownReport } from './markdown-report.ts'
+import type { RunResult } from './types.ts'
+import type { WorstExample } from './worst-examples.ts'
+
+/** Options of the report writer: PNG copies of the charts; where to say that a chart could not be drawn. */
+export interface ReportOptions { png?: boolean; warn?: (message: string) => void }
+
+/** Builds the run's charts and renders each to SVG; a chart that fails is reported on the page, not fatal. */
+export async function renderCharts(result: RunResult, rows: Record<string, unknown>[], warn?: (m: string) => void): Promise<RenderedChart[]> {
+  const charts = reportCharts({ task: result.suite.task, metrics: result.metrics, rows: chartRows(rows), confidence: result.stats?.confidence })
+  const out: RenderedChart[] = []
+  for (const chart of charts) {
+    try {
+      out.push({ chart, svg: await renderSvg(chart.spec) })
+    } catch (e) {
+      warn?.(`chart ${chart.name} could not be drawn: ${(e as Error).message}`)
+      out.push({ chart, error: (e as Error).message })
+    }
+  }
+  return out
+}
+
+/**
+ * Writes a run's reports: charts/<name>.vl.json (and .png with `png`), report.md and report.html.
+ * Returns the files written, relative to the run folder.
+ */
+export async function writeReports(dir: string, result: RunResult, rows: Record<string, unknown>[], worst: WorstExample[], o: ReportOptions = {}): Promise<string[]> {
+  const rendered = await renderCharts(result, rows, o.warn)
+  const files: string[] = []
+  if (rendered.length) mkdirSync(join(dir, 'charts'), { recursive: true })
+  for (const { chart, svg } of rendered) {
+    writeAtomic(join(dir, 'charts', `${chart.name}.vl.json`), JSON.stringify(chart.spec, null, 1) + '\n')
+    files.push(`charts/${chart.name}.vl.json`)
+    if (o.png && svg) {
+      writeAtomic(join(dir, 'charts', `${chart.name}.png`), await renderPng(svg))
+      files.push(`charts/${chart.name}.png`)
+    }
+  }
+  writeAtomic(join(dir, 'report.md'), markdownReport(result, worst))
+  writeAtomic(join(dir, 'report.html'), htmlReport(result, worst, rendered))
+  return [...files, 'report.md', 'report.html']
+}
