@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'E_HUB_CORRUPT'
   | 'E_DATA_HASH'
   | 'E_COMPARE'
+  | 'E_LEADERBOARD'
   | 'E_INTERNAL'
 
 /** An error the user can fix; carries a stable code and a message with the fix. */

@@ -3,18 +3,18 @@ import { baseSpec, round4, type Chart, type ChartRow } from './chart-types.ts'
 
 interface Bar { when: string; value: number; lo: number | null; hi: number | null; n: number }
 
-/** Accuracy over (chosen, rejected) pairs split by which is longer, from rows (no interval): ties in score earn ½. */
+/** Accuracy over every (chosen, rejected) pair of a row, split by which is longer, from rows (no interval): score ties earn ½. */
 export function lengthSplitAccuracy(rows: ChartRow[]): Bar[] {
   const acc = { longer: { sum: 0, n: 0 }, shorter: { sum: 0, n: 0 } }
   for (const r of rows) {
-    if (!r.chars || !r.chosen.length) continue
-    r.rejected.forEach((s, j) => {
-      const lc = r.chars!.chosen[0], lr = r.chars!.rejected[j]
+    if (!r.chars) continue
+    r.chosen.forEach((c, i) => r.rejected.forEach((s, j) => {
+      const lc = r.chars!.chosen[i], lr = r.chars!.rejected[j]
       if (lc === lr) return
       const a = lc > lr ? acc.longer : acc.shorter
-      a.sum += r.chosen[0] > s ? 1 : r.chosen[0] === s ? 0.5 : 0
+      a.sum += c > s ? 1 : c === s ? 0.5 : 0
       a.n++
-    })
+    }))
   }
   return (['longer', 'shorter'] as const).filter((k) => acc[k].n).map((k) => ({ when: `chosen ${k}`, value: acc[k].sum / acc[k].n, lo: null, hi: null, n: acc[k].n }))
 }

@@ -26,7 +26,7 @@ export function matrixHeatmapChart(metrics: Metrics): Chart | null {
         width: 150,
         height: 150,
         encoding: {
-          x: { field: 'rejected', type: 'ordinal', title: 'rejected style', ...order },
+          x: { field: 'rejected', type: 'ordinal', title: 'rejected style', axis: { labelAngle: 0 }, ...order },
           y: { field: 'chosen', type: 'ordinal', title: 'chosen style', ...order },
         },
         layer: [

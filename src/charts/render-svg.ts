@@ -1,14 +1,18 @@
-import * as vega from 'vega'
-import { compile, type TopLevelSpec } from 'vega-lite'
+import type { TopLevelSpec } from 'vega-lite'
 import type { VlSpec } from './chart-types.ts'
 
+type Vega = typeof import('vega')
+
 /** A loader that refuses every URL: report charts carry their data inline, and rendering must never touch the network. */
-const noNetwork = vega.loader()
-noNetwork.load = async (uri: string) => { throw new Error(`charts carry their data inline; refusing to load ${uri}`) }
-noNetwork.sanitize = async (uri: string) => { throw new Error(`charts carry their data inline; refusing to load ${uri}`) }
+function noNetwork(vega: Vega) {
+  const loader = vega.loader()
+  loader.load = async (uri: string) => { throw new Error(`charts carry their data inline; refusing to load ${uri}`) }
+  loader.sanitize = async (uri: string) => { throw new Error(`charts carry their data inline; refusing to load ${uri}`) }
+  return loader
+}
 
 /** Vega reports dataflow errors (a failed load, a bad expression) to its logger and draws on: collect them instead. */
-function collectingLogger(errors: string[]) {
+function collectingLogger(vega: Vega, errors: string[]) {
   const logger = vega.logger(vega.Warn)
   const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')
   logger.error = (...args: unknown[]) => { errors.push(text(args)); return logger }
@@ -20,9 +24,11 @@ function collectingLogger(errors: string[]) {
 
 /** Renders a vega-lite spec to an SVG string with vega's headless renderer (no canvas, no DOM); any vega error throws. */
 export async function renderSvg(spec: VlSpec): Promise<string> {
+  // Loaded on first use: half a second of imports that commands without charts should not pay.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')])
   const errors: string[] = []
-  const vg = compile(spec as unknown as TopLevelSpec, { logger: collectingLogger(errors) as never }).spec
-  const view = new vega.View(vega.parse(vg), { renderer: 'none', loader: noNetwork as never, logger: collectingLogger(errors) as never })
+  const vg = compile(spec as unknown as TopLevelSpec, { logger: collectingLogger(vega, errors) as never }).spec
+  const view = new vega.View(vega.parse(vg), { renderer: 'none', loader: noNetwork(vega) as never, logger: collectingLogger(vega, errors) as never })
   try {
     const svg = await view.toSVG()
     if (errors.length) throw new Error(errors.join('; '))

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isRmbenchError } from '../errors.ts'
 import { rmbenchVersion } from '../run/provenance.ts'
 import { registerCompare } from './commands/compare.ts'
+import { registerLeaderboard } from './commands/leaderboard.ts'
 import { registerFetch } from './commands/fetch.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
@@ -21,8 +22,9 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   registerRun(program, io, setExit)
   registerValidate(program, io, setExit)
   registerFetch(program, io)
-  registerCompare(program, io)
+  registerCompare(program, io, setExit)
   registerReport(program, io)
+  registerLeaderboard(program, io)
   try {
     await program.parseAsync(argv, { from: 'user' })
   } catch (e) {

@@ -10,6 +10,7 @@ import { createRng } from '../stats/rng.ts'
 import type { SuiteSpec } from '../suite/types.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { MeanStatistic, Metrics, Task } from '../tasks/types.ts'
+import type { RunResult } from '../report/types.ts'
 import type { LoadedRun } from './load-run.ts'
 
 /** One metric of two runs on their shared examples. */
@@ -23,7 +24,7 @@ export interface MetricComparison {
   ci: [number, number]
   /** Two-sided p-value for delta = 0. */
   p: number
-  test: 'mcnemar-exact' | 'paired-bootstrap'
+  test: 'mcnemar-exact' | 'paired-bootstrap' | 'unpaired-normal'
   /** Holm-adjusted p across the per-subset accuracies (absent for other metrics). */
   pHolm?: number
   /** Discordant pairs (a right & b wrong, a wrong & b right), for McNemar. */
@@ -47,10 +48,16 @@ export interface Comparison {
   resamples: number
   seed: number
   metrics: MetricComparison[]
+  /** False when a run had no scores.jsonl and the comparison fell back to the runs' own intervals. */
+  paired: boolean
 }
 
 /** Options of a comparison (defaults from the suite's stats settings). */
-export interface CompareOptions { resamples?: number; seed?: number; confidence?: number; alpha?: number }
+export interface CompareOptions {
+  resamples?: number; seed?: number; confidence?: number; alpha?: number
+  /** Compare only these metrics (a leaderboard needs `score` alone; recomputed metrics are the slow part). */
+  only?: string[]
+}
 
 const POWER_Z = normQuantile(0.8)
 
@@ -89,13 +96,19 @@ function meanDiffs(a: MeanStatistic, b: MeanStatistic, resamples: number, seed: 
   return meanReplicates(both, resamples, seed)
 }
 
-/** Paired comparison of two runs of the same suite: differences with paired-bootstrap CIs, exact McNemar on accuracies, Holm across subsets, minimum detectable effects. */
-export function comparePaired(A: LoadedRun, B: LoadedRun, opts: CompareOptions = {}): Comparison {
+/** Two runs are comparable only when they ran the same suite file (name, task and hash): a coded error otherwise. */
+export function assertSameSuite(A: { label: string; result: RunResult }, B: { label: string; result: RunResult }): void {
   const [ra, rb] = [A.result, B.result]
   if (ra.suite.name !== rb.suite.name || ra.suite.task !== rb.suite.task)
     throw new RmbenchError('E_COMPARE', `${A.label} ran suite '${ra.suite.name}' (${ra.suite.task}), ${B.label} ran '${rb.suite.name}' (${rb.suite.task}): only runs of the same suite can be compared.`)
   if (ra.suite.hash !== rb.suite.hash)
     throw new RmbenchError('E_COMPARE', `${A.label} and ${B.label} ran different versions of suite '${ra.suite.name}' (suite hash ${ra.suite.hash.slice(0, 12)} vs ${rb.suite.hash.slice(0, 12)}): re-run one so both use the same suite file.`)
+}
+
+/** Paired comparison of two runs of the same suite: differences with paired-bootstrap CIs, exact McNemar on accuracies, Holm across subsets, minimum detectable effects. */
+export function comparePaired(A: LoadedRun, B: LoadedRun, opts: CompareOptions = {}): Comparison {
+  const [ra, rb] = [A.result, B.result]
+  assertSameSuite(A, B)
   const spec = ra.suite.spec as SuiteSpec
   const task = tasks.get(ra.suite.task)
   const inB = new Map(B.examples.map((e) => [e.id, e]))
@@ -110,7 +123,7 @@ export function comparePaired(A: LoadedRun, B: LoadedRun, opts: CompareOptions =
   const alpha = opts.alpha ?? Number((1 - confidence).toFixed(10))
   const ma = task.metrics(shared, A.scores, spec, A.tokens)
   const mb = task.metrics(shared, B.scores, spec, B.tokens)
-  const keys = Object.keys(ma).filter((k) => k in mb)
+  const keys = Object.keys(ma).filter((k) => k in mb && (!opts.only || opts.only.includes(k)))
 
   const diffs = new Map<string, Float64Array>()
   const sa = task.meanStatistic?.(shared, A.scores, spec)
@@ -159,5 +172,5 @@ export function comparePaired(A: LoadedRun, B: LoadedRun, opts: CompareOptions =
   })
   const family = rows.filter((r) => r.metric.startsWith('accuracy/') && Number.isFinite(r.p))
   holm(family.map((r) => r.p)).forEach((p, i) => (family[i].pHolm = p))
-  return { suite: ra.suite.name, task: ra.suite.task, a: A.label, b: B.label, shared: shared.length, onlyA: A.examples.length - shared.length, onlyB: B.examples.length - shared.length, alpha, confidence, resamples, seed, metrics: rows }
+  return { suite: ra.suite.name, task: ra.suite.task, a: A.label, b: B.label, shared: shared.length, onlyA: A.examples.length - shared.length, onlyB: B.examples.length - shared.length, alpha, confidence, resamples, seed, metrics: rows, paired: true }
 }

@@ -39,11 +39,11 @@ function figure(c: RenderedChart): string {
 }
 
 /** report.html: one self-contained page (inline CSS and SVG, no script, no network) with the numbers, charts and worst examples. */
-export function htmlReport(r: RunResult, worst: WorstExample[], charts: RenderedChart[]): string {
+export function htmlReport(r: RunResult, worst: WorstExample[], charts: RenderedChart[], o: { backLink?: string } = {}): string {
   const m = r.metrics
   const title = `${r.suite.name} · ${r.model.spec}`
   const level = r.stats ? `${Math.round(r.stats.confidence * 100)}% CI` : 'CI'
-  const parts: string[] = [`<h1>${htmlText(title)}</h1>`, `<p class="muted">${htmlText(r.suite.task)} suite, ${r.counts.scored} of ${r.counts.examples} examples scored, ${r.provenance.startedAt}</p>`]
+  const parts: string[] = [...(o.backLink ? [`<p><a href="${htmlText(o.backLink)}">← leaderboard</a></p>`] : []), `<h1>${htmlText(title)}</h1>`, `<p class="muted">${htmlText(r.suite.task)} suite, ${r.counts.scored} of ${r.counts.examples} examples scored, ${r.provenance.startedAt}</p>`]
   if (m.score) {
     const ci = m.score.ci ? ` <span class="muted">(${level} ${formatCi('score', m.score)})</span>` : ''
     parts.push(`<p class="headline">score <b>${formatMetric('score', m.score.value)}</b>${ci} over ${m.score.n} examples${m.score.label ? ` — ${htmlText(m.score.label)}` : ''}</p>`)

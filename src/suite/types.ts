@@ -61,6 +61,8 @@ export interface SuiteSpec {
   analyses?: string[]
   ranking?: { ties?: 'ge' | 'gt'; betas?: number[]; alpha?: number; reference?: boolean }
   stats?: { seed?: number; bootstrap?: number; confidence?: number; method?: 'percentile' | 'bca'; generic_resamples?: number }
+  /** Regression gates for `rmbench compare --baseline/--candidate`: tolerated drops in points, and the test's level. */
+  gates?: { alpha?: number; max_drop?: Record<string, number> }
 }
 
 /** How a chosen == rejected tie counts. */

@@ -51,8 +51,6 @@ t.test('compare refuses what cannot be compared, with coded errors', async (t) =
   cases.push(['hand-edited results', [a, edited], /E_RESULTS: .*does not match schemas\/results\.schema\.json.*\/complete/])
   const newer = tmp({ 'results.json': readFileSync(join(a, 'results.json'), 'utf8').replace('"schemaVersion": 1', '"schemaVersion": 2') })
   cases.push(['newer schema', [a, newer], /E_RESULTS: .*schemaVersion 2 is not one this rmbench reads/])
-  const noScores = tmp({ 'results.json': readFileSync(join(a, 'results.json')) })
-  cases.push(['results without scores', [a, noScores], /E_RESULTS: .*scores\.jsonl not found: a paired comparison needs/])
   const disjoint = tmp({ 'results.json': readFileSync(join(a, 'results.json')), 'scores.jsonl': readFileSync(join(a, 'scores.jsonl'), 'utf8').replace(/"id":"/g, '"id":"x-') })
   cases.push(['no shared examples', [a, disjoint], /E_COMPARE: .*share no scored example ids/])
   for (const [name, args, msg] of cases) {

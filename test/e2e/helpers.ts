@@ -30,3 +30,26 @@ export function cliAsync(args: string[], opts: { cwd?: string; env?: Record<stri
     child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }))
   })
 }
+
+/** JSON lines of the given rows. */
+export const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
+
+/**
+ * A pairwise suite of n pairs (subsets a/b alternating) in a temp folder, and a way to run precomputed "models" on
+ * it: `wrong(i)` says which pairs the model ranks the wrong way; ids left out by `skip(i)` are unscored.
+ */
+export function precomputedSuite(n: number, suiteExtra = '') {
+  const d = tmp({
+    'suite.yaml': `name: gated\ntask: pairwise\ndata: { source: d.jsonl }\nstats: { bootstrap: 2000 }\n${suiteExtra}`,
+    'd.jsonl': jsonl(Array.from({ length: n }, (_, i) => ({ id: `p${i}`, subset: i % 2 ? 'a' : 'b', prompt: 'q', chosen: 'c', rejected: 'r' }))),
+  })
+  const model = (name: string, wrong: (i: number) => boolean, o: { skip?: (i: number) => boolean; suiteDir?: string } = {}) => {
+    const file = join(d, `${name}.jsonl`)
+    writeFileSync(file, jsonl(Array.from({ length: n }, (_, i) => i).filter((i) => !o.skip?.(i)).map((i) => ({ id: `p${i}`, chosen: wrong(i) ? 0 : 1, rejected: wrong(i) ? 1 : 0 }))))
+    const out = join(d, 'runs', name.replace(/[^a-z0-9-]/gi, '_'))
+    const r = cli(['run', o.suiteDir ?? d, '-q', '--model', `precomputed:${file}`, '--out', out])
+    if (r.code !== 0) throw new Error(r.stderr)
+    return out
+  }
+  return { d, model }
+}

@@ -34,6 +34,9 @@ async function withStandIns(t: { teardown(f: () => unknown): void }, name: strin
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
 const ctx = { warn: () => {}, cwd: ROOT }
 
+/** The charts report.html drew inline, in page order (a failed chart has no <svg>). */
+const drawnCharts = (out: string) => [...readFileSync(join(out, 'report.html'), 'utf8').matchAll(/data-chart="([^"]+)"><svg/g)].map((m) => m[1])
+
 t.test('rewardbench: filtered parquet + prior sets, sections by the reference counts', async (t) => {
   const d = tmp()
   // Subsets with known length-baseline accuracy: chosen longer → right.
@@ -110,6 +113,7 @@ t.test('rewardbench-2: best-of-4 credit and Ties from precomputed scores', async
   t.ok(Math.abs(m['accuracy/Ties'].value - (0.3 + 0.3 + 0.01 * Math.tanh(-0.5))) < 1e-15)
   t.ok(Math.abs(m.score.value - ((1 + 1 / 3) / 2 + m['accuracy/Ties'].value) / 2) < 1e-15)
   t.equal(result!.complete, true)
+  t.same(drawnCharts(join(d, 'out')), ['subset-accuracy', 'margin-distribution', 'reward-length', 'length-accuracy'])
 })
 
 t.test('rm-bench: style matrix per domain, safety pooled', async (t) => {
@@ -131,6 +135,7 @@ t.test('rm-bench: style matrix per domain, safety pooled', async (t) => {
   t.equal(m['hard/chat'].value, 0, 'upper triangle 0-1, 0-2, 1-2: chosen 1 and 2 never beat 2')
   t.equal(m['easy/chat'].value, 2 / 3, 'lower triangle 1-0, 2-0, 2-1: only chosen 3 wins')
   t.equal(m.score.value, (3 / 9 + 0.5) / 2)
+  t.same(drawnCharts(join(d, 'out')), ['style-matrix', 'domain-accuracy', 'margin-distribution', 'reward-length'], 'every answer is one character long: no longer/shorter split to draw')
 })
 
 t.test('CLI: precomputed scores with a missing id give an incomplete run, loudly', async (t) => {
@@ -165,5 +170,6 @@ t.test('ranking-accuracy: UltraFeedback-shaped conversations from the hub, polic
   t.same(scores.map((s) => s.id), rows.map((r) => r.prompt_id))
   t.equal(m['ranking/R'].value, scores.filter((x) => x['policy/w'] >= x['policy/l']).length / 12, 'R from the recorded log-probs of the assistant turns')
   t.equal(m['ranking/dpo-accuracy'].value, scores.filter((x) => x['policy/w'] - x['ref/w'] > x['policy/l'] - x['ref/l']).length / 12)
+  t.same(drawnCharts(join(d, 'out')), ['ranking-subsets', 'ranking-beta'])
   await runner.dispose?.()
 })

@@ -1,4 +1,9 @@
-import { parse, type MathNode } from 'mathjs'
+import { createRequire } from 'node:module'
+import type { MathNode } from 'mathjs'
+
+// mathjs takes ~1.5 s to import; only expr: models need it, so it loads on first use, not with every command.
+let mathParse: ((s: string) => MathNode) | undefined
+const parse = (s: string): MathNode => (mathParse ??= (createRequire(import.meta.url)('mathjs') as typeof import('mathjs')).parse)(s)
 import { RmbenchError } from '../../errors.ts'
 import { didYouMean } from '../../util/did-you-mean.ts'
 
