@@ -19,6 +19,10 @@ const CHARTS: Record<string, Builder[]> = {
   pairwise: [sections, (i) => subsets(i, 0.5), margins, rewardLength, lengthSplit],
   'best-of-n': [(i) => subsets(i), margins, rewardLength, lengthSplit],
   'style-matrix': [(i) => matrixHeatmapChart(i.metrics), (i) => subsetAccuracyChart(i.metrics, { prefix: 'domain/', name: 'domain-accuracy', title: 'Accuracy by domain (mean of the matrix)', axis: 'accuracy', chance: 0.5, confidence: i.confidence }), margins, rewardLength, lengthSplit],
+  'self-preference': [
+    (i) => subsetAccuracyChart(i.metrics, { prefix: 'win-rate/', name: 'self-win-rate', title: "Win rate of the judge's own responses: judge vs gold", axis: 'win rate', confidence: i.confidence }),
+    (i) => subsetAccuracyChart(i.metrics, { prefix: 'agreement/', name: 'judge-agreement', title: 'Judge–gold agreement on its own and on other pairs', axis: 'agreement', confidence: i.confidence }),
+  ],
   'ranking-accuracy': [
     (i) => subsetAccuracyChart(i.metrics, { prefix: 'ranking/R/', name: 'ranking-subsets', title: 'Ranking accuracy R by subset', axis: 'R', chance: 0.5, confidence: i.confidence }),
     (i) => rankingBetaChart(i.metrics),

@@ -1,5 +1,6 @@
 import { RmbenchError } from '../errors.ts'
 import type { FieldMap } from '../suite/types.ts'
+import { goldVerdict } from './gold-verdict.ts'
 import type { Example, Message } from './types.ts'
 
 /** Columns read when a suite maps none: RewardBench's own names. */
@@ -86,11 +87,32 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: Where,
   const row = raw as Record<string, unknown>
   const f = { ...DEFAULT_FIELDS, ...fields }
   // Without a prompt column, conversation-shaped responses carry the prompt as their leading turns.
-  const fromConversation = pick(row, f.prompt) === undefined && !fields?.prompt && !fields?.responses && !fields?.ranked ? promptFromConversation(row, [f.chosen, f.rejected], where) : undefined
+  const pairColumns = fields?.models && fields.responses ? fields.responses : [f.chosen, f.rejected]
+  const fromConversation = pick(row, f.prompt) === undefined && !fields?.prompt && (!fields?.responses || fields.models) && !fields?.ranked && !fields?.model ? promptFromConversation(row, pairColumns, where) : undefined
   const prompt = fromConversation ?? messages(required(row, f.prompt, 'prompt', where), where)
   let chosen: string[]
   let rejected: string[]
-  if (fields?.ranked) {
+  let judge: Example['judge']
+  if (fields?.models) {
+    // Judge data: A and B by position; who wrote each and the gold verdict travel beside them.
+    const [ca, cb] = fields.responses ?? [f.chosen, f.rejected]
+    chosen = texts(required(row, ca, 'responses[0]', where), `responses[0] ('${ca}')`, where).slice(-1)
+    rejected = texts(required(row, cb, 'responses[1]', where), `responses[1] ('${cb}')`, where).slice(-1)
+    const models = fields.models.map((c, i) => text(required(row, c, `models[${i}]`, where), `models[${i}] ('${c}')`, where)) as [string, string]
+    const column = fields.gold ?? 'winner'
+    const raw = required(row, column, 'gold', where)
+    const gold = goldVerdict(raw, models)
+    if (gold === undefined) fail(where, `gold verdict '${column}' is ${JSON.stringify(raw)?.slice(0, 80)}; expected A, B or tie (model_a / model_b / tie), one of the row's model names (${models.join(', ')}), P(A) in [0, 1], or a list of those.`, 'gold')
+    judge = { models, gold }
+  } else if (fields?.model) {
+    chosen = [text(required(row, fields.response ?? 'response', 'response', where), 'response', where)]
+    rejected = []
+    const model = text(required(row, fields.model, 'model', where), `model ('${fields.model}')`, where)
+    const raw = required(row, fields.gold_score ?? 'gold_score', 'gold_score', where)
+    const gold = Number(raw)
+    if (raw === null || raw === '' || !Number.isFinite(gold)) fail(where, `gold score '${fields.gold_score ?? 'gold_score'}' is ${JSON.stringify(raw)}; expected a number.`, 'gold_score')
+    judge = { models: [model], gold }
+  } else if (fields?.ranked) {
     chosen = texts(required(row, fields.ranked, 'ranked', where), `ranked ('${fields.ranked}')`, where)
     if (chosen.length < 2) fail(where, `ranked column '${fields.ranked}' needs at least 2 responses, got ${chosen.length}.`, 'ranked')
     rejected = []
@@ -115,5 +137,5 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: Where,
     alpha = Number(required(row, fields.alpha, 'alpha', where))
     if (!(alpha >= 0 && alpha <= 1)) fail(where, `alpha column '${fields.alpha}' is ${JSON.stringify(row[fields.alpha])}; expected a number in [0, 1].`, 'alpha')
   }
-  return { id, group, prompt, chosen, rejected, ...(alpha !== undefined ? { alpha } : {}), origin: { file: where.file, line: where.line } }
+  return { id, group, prompt, chosen, rejected, ...(alpha !== undefined ? { alpha } : {}), ...(judge ? { judge } : {}), origin: { file: where.file, line: where.line } }
 }

@@ -16,6 +16,12 @@ export interface Example {
   rejected: string[]
   /** Raters' agreement on this pair, when the suite maps an alpha column. */
   alpha?: number
+  /**
+   * Judge data (self-preference): the model that wrote each response (chosen[0] is response A, rejected[0] is
+   * response B — positions, not preferences) and the gold verdict as P(A wins); pointwise items have one response,
+   * one model and the gold score.
+   */
+  judge?: { models: string[]; gold: number }
   /** File and line (1-based; item index for JSON arrays, row for parquet) of the raw row. */
   origin: { file: string; line: number }
 }

@@ -1,9 +1,9 @@
 import type { Metrics } from '../tasks/types.ts'
 
-/** A metric's value as reports print it: correlations as numbers, everything else (accuracies, shares) in %. */
+/** A metric's value as reports print it: correlations, κ and rating differences as numbers; accuracies and shares in %. */
 export function formatMetric(key: string, v: number): string {
   if (!Number.isFinite(v)) return String(v)
-  return /spearman/.test(key) ? v.toFixed(3) : (100 * v).toFixed(2)
+  return /spearman|kappa|pointwise/.test(key) ? v.toFixed(3) : (100 * v).toFixed(2)
 }
 
 /** "lo – hi" of a metric's interval, or '' when it has none. */

@@ -155,7 +155,8 @@ export function attachCis(metrics: Metrics, input: CiInput): CiSummary | null {
       done.add(key)
     }
   }
-  const rest = new Set(Object.keys(metrics).filter((k) => !done.has(k)))
+  const exact = new Set(input.task.exactMetrics ?? [])
+  const rest = new Set(Object.keys(metrics).filter((k) => !done.has(k) && !exact.has(k)))
   if (rest.size && s.genericResamples > 0) {
     // A different stream from the fast path's, so adding an analysis never moves the task's intervals.
     const { reps, jack } = genericReplicates(input, s.genericResamples, s.seed + 1, rest, s.method === 'bca' ? 50 : 0)

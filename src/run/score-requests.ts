@@ -13,7 +13,7 @@ export function scorerFor(runner: Runner, lm: string | undefined): (batch: Plann
       throw new RmbenchError('E_MODEL_SPEC', `model '${runner.id}' gives ${runner.capabilities.logprob ? 'log-probabilities (a causal language model)' : 'no rewards'}, but this suite needs a reward model: one score per (prompt, response), e.g. an exported sequence classifier.`)
     return runner.reward.bind(runner)
   }
-  const named = runner.lms?.[lm] ?? (lm === 'policy' && runner.logprob ? runner : undefined)
+  const named = runner.lms?.[lm] ?? ((lm === 'policy' || lm === 'judge') && runner.logprob ? runner : undefined)
   if (!named?.logprob)
     throw new RmbenchError('E_MODEL_SPEC', `this suite needs log-probabilities from an LM named '${lm}', and model '${runner.id}' has ${runner.lms ? `LMs ${Object.keys(runner.lms).join(', ')}` : runner.logprob ? "one LM (used as 'policy')" : 'none'}. Pass it with --lm ${lm}=<spec>.`)
   return named.logprob.bind(named)

@@ -28,7 +28,7 @@ t.test('bundled quickstart suite is valid', async (t) => {
 t.test('schema errors name file, line, pointer and the nearest valid name', async (t) => {
   const d = dir({ 'suite.yaml': 'name: s\ntask: pairwize\ndata:\n  source: d.jsonl\n  fields: { prompt: p, chosn: c }\nscore: { ties: wrongg }\n' })
   const e = t.throws(() => loadSuite(d), { code: 'E_SUITE_SCHEMA' }) as unknown as Error
-  t.match(e.message, /suite\.yaml:2:7 \/task: 'pairwize' is not one of best-of-n, pairwise, ranking-accuracy, style-matrix\. Did you mean 'pairwise'\?/)
+  t.match(e.message, /suite\.yaml:2:7 \/task: 'pairwize' is not one of best-of-n, pairwise, ranking-accuracy, self-preference, style-matrix\. Did you mean 'pairwise'\?/)
   t.match(e.message, /suite\.yaml:5:\d+ \/data\/fields: unknown field 'chosn'\. Did you mean 'chosen'\?/)
   t.match(e.message, /suite\.yaml:6:\d+ \/score\/ties: 'wrongg'.*Did you mean 'wrong'\?/)
 })

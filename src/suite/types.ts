@@ -17,6 +17,14 @@ export interface FieldMap {
   ranked?: string
   /** Column with the raters' agreement α for the pair (ranking-accuracy). */
   alpha?: string
+  /** Self-preference, pairwise: the columns naming the model that wrote each of `responses`. */
+  models?: [string, string]
+  /** Self-preference, pairwise: the gold verdict column (A/B/tie, model_a/model_b, a model name, P(A), or a list of votes). */
+  gold?: string
+  /** Self-preference, pointwise: the response column, the column naming its model, and its gold (human) score. */
+  response?: string
+  model?: string
+  gold_score?: string
 }
 
 /** Seeded random subset. */
@@ -63,6 +71,26 @@ export interface SuiteSpec {
   stats?: { seed?: number; bootstrap?: number; confidence?: number; method?: 'percentile' | 'bca'; generic_resamples?: number }
   /** Regression gates for `rmbench compare --baseline/--candidate`: tolerated drops in points, and the test's level. */
   gates?: { alpha?: number; max_drop?: Record<string, number> }
+  /** Self-preference: whose self-preference, how its verdicts are asked for (LM judges) and read. */
+  judge?: JudgeSpec
+}
+
+/** The judge of a self-preference suite. */
+export interface JudgeSpec {
+  /** The judge's model name, matched against the data's model columns (CLI --judge overrides). */
+  name?: string
+  /** Other names of the judge's own responses (versions, family members): name → aliases. */
+  aliases?: Record<string, string[]>
+  /** pairwise (A/B verdicts) or pointwise (ratings); default from the data's fields. */
+  mode?: 'pairwise' | 'pointwise'
+  /** Both presentation orders (default) or the data's order only. */
+  orders?: 'both' | 'AB'
+  /** Prompt for LM judges, with {question}, {answer_a}, {answer_b} (pairwise) or {answer} (pointwise). */
+  template?: string
+  /** The next tokens that mean "A wins" and "B wins". @default ['A', 'B'] */
+  labels?: [string, string]
+  /** Pointwise rating scale, inclusive. @default [1, 10] */
+  scale?: [number, number]
 }
 
 /** How a chosen == rejected tie counts. */

@@ -61,6 +61,8 @@ export interface Task {
   credit?(example: Example, scores: Record<string, number>, suite: SuiteSpec): number
   /** Examples that must be resampled together (RewardBench 2's ref/tied rows of one prompt); default: the example alone. */
   cluster?(example: Example, suite: SuiteSpec): string
+  /** Metrics that describe the run itself (counts of failed items), not a sample estimate: no interval for them. */
+  exactMetrics?: string[]
   /** What scores.jsonl records for one scored example. */
   row(example: Example, scores: Record<string, number>, suite: SuiteSpec): ExampleRow
 }

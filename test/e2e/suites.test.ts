@@ -173,3 +173,24 @@ t.test('ranking-accuracy: UltraFeedback-shaped conversations from the hub, polic
   t.same(drawnCharts(join(d, 'out')), ['ranking-subsets', 'ranking-beta'])
   await runner.dispose?.()
 })
+
+t.test('mt-bench-judgments: MT-Bench-shaped conversations from the hub, human winners, gpt-4 as judge', async (t) => {
+  const conv = (q: string, a: string) => [{ role: 'user', content: q }, { role: 'assistant', content: a }]
+  const rows = [
+    { question_id: 81, model_a: 'gpt-4', model_b: 'vicuna-13b-v1.2', winner: 'model_a', judge: 'expert_1', conversation_a: conv('q1', 'good'), conversation_b: conv('q1', 'bad'), turn: 1 },
+    { question_id: 81, model_a: 'claude-v1', model_b: 'gpt-4', winner: 'model_a', judge: 'expert_2', conversation_a: conv('q1', 'fine'), conversation_b: conv('q1', 'meh'), turn: 1 },
+    { question_id: 82, model_a: 'llama-13b', model_b: 'alpaca-13b', winner: 'tie', judge: 'expert_1', conversation_a: conv('q2', 'x'), conversation_b: conv('q2', 'y'), turn: 1 },
+  ]
+  const d = tmp()
+  const { suite, hub } = await withStandIns(t, 'mt-bench-judgments', { 'lmsys/mt_bench_human_judgments': { 'data/human-00000-of-00001.jsonl': jsonl(rows), 'data/gpt4_pair-00000-of-00001.jsonl': jsonl(rows.slice(0, 1)) } })
+  // A judge log that always answers for gpt-4: AB names the first in row 1 (gpt-4 at A), BA the first (gpt-4 at B shown first) in row 2.
+  const ids = ['1', '2', '3'].map((n) => `human-00000-of-00001.jsonl:${n}`)
+  writeFileSync(join(d, 'log.jsonl'), jsonl([{ id: ids[0], AB: 'A', BA: 'B' }, { id: ids[1], AB: 'B', BA: 'A' }, { id: ids[2], AB: 'tie', BA: 'tie' }]))
+  const runner = await createRunner(parseModelSpec(`verdicts:${join(d, 'log.jsonl')}`), ctx)
+  const { result } = await runSuite({ suite, runner, modelSpec: 'log', outDir: join(d, 'out'), hub })
+  const m = result!.metrics
+  t.equal(result!.counts.scored, 3, `only the human split, ids ${JSON.stringify(result!.errors)}`)
+  // gpt-4's answer wins with the judge in both own rows (1 each); with the experts in row 1 only: DBG = 1 − ½.
+  t.same([m['win-rate/judge-own'].value, m['win-rate/gold-own'].value, m.dbg.value, m.dbg.n], [1, 0.5, 0.5, 2])
+  t.equal(m.agreement.value, 2 / 3, 'rows 1 and 3 agree')
+})

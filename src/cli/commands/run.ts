@@ -7,6 +7,7 @@ import { formatSummary } from '../../report/reporters/console.ts'
 import { defaultOutDir, runSuite } from '../../run/run-suite.ts'
 import type { RunnerOptions } from '../../runners/types.ts'
 import { loadSuite } from '../../suite/load-suite.ts'
+import { withJudge } from '../../tasks/self-preference/self-preference-task.ts'
 import type { CliIO } from '../output.ts'
 import { cliHub } from '../hub-client.ts'
 import { progressPrinter } from '../progress.ts'
@@ -15,7 +16,7 @@ import { resolveModel } from '../resolve-model.ts'
 interface RunFlags {
   model?: string; out?: string; config?: string; device?: string; batchSize?: string; maxLength?: string
   template?: string; label?: string; paddingSide?: string; limit?: string; quiet?: boolean; json?: boolean
-  lm?: string[]; beta?: string; offline?: boolean; format?: string; png?: boolean
+  lm?: string[]; beta?: string; offline?: boolean; format?: string; png?: boolean; judge?: string
 }
 
 const OUTPUT_FORMATS = ['table', 'json', 'md', 'html']
@@ -41,6 +42,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--padding-side <side>', 'left | right')
     .option('--lm <name=spec>', 'an LM for an expr: model (repeatable), e.g. --lm policy=onnx:./policy', (v: string, prev: string[] = []) => [...prev, v])
     .option('--beta <x>', "the value of 'beta' in an expr: model (default 1)")
+    .option('--judge <name>', "self-preference suites: the judge's model name as the data spells it (overrides judge.name)")
     .option('--limit <n>', 'score only the first n examples')
     .option('--offline', 'use only the hub cache (same as HF_HUB_OFFLINE=1); a missing file is an error naming it')
     .option('-q, --quiet', 'no progress on stderr')
@@ -51,7 +53,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       const format = flags.json ? 'json' : (flags.format ?? 'table')
       if (!OUTPUT_FORMATS.includes(format)) throw new RmbenchError('E_USAGE', `--format ${format}: expected one of ${OUTPUT_FORMATS.join(', ')}.`)
       const cwd = process.cwd()
-      const suite = loadSuite(suiteArg, cwd)
+      const loaded = loadSuite(suiteArg, cwd)
+      const suite = flags.judge ? { ...loaded, spec: withJudge(loaded.spec, flags.judge) } : loaded
       const config = await loadConfig(cwd, flags.config)
       const opts: RunnerOptions = {}
       for (const [flag, key] of FLAG_OPTIONS) if (flags[flag] !== undefined) opts[key] = String(flags[flag])

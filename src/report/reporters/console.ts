@@ -1,8 +1,5 @@
+import { formatMetric } from '../metric-format.ts'
 import type { RunResult } from '../types.ts'
-
-function pct(v: number): string {
-  return (100 * v).toFixed(2).padStart(6)
-}
 
 /** A readable summary table of a run: headline score, sections, subsets, counts. */
 export function formatSummary(r: RunResult, outDir: string): string {
@@ -10,8 +7,7 @@ export function formatSummary(r: RunResult, outDir: string): string {
   const lines: string[] = []
   lines.push(`${r.suite.name} · ${r.model.spec}`)
   const rows: [string, string, string, string][] = []
-  // Correlations are shown as they are (−1…1); everything else is a share, shown in percent.
-  const fmt = (key: string, v: number) => (/spearman/.test(key) ? v.toFixed(3) : pct(v).trim())
+  const fmt = formatMetric
   const interval = (key: string) => (m[key].ci ? `[${fmt(key, m[key].ci![0])}, ${fmt(key, m[key].ci![1])}]` : '')
   const add = (key: string, name: string) => m[key] && rows.push([name, fmt(key, m[key].value), interval(key), String(m[key].n)])
   add('score', 'score')

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { RmbenchError } from '../../errors.ts'
+import { readIdLines } from '../read-id-lines.ts'
 import { sha256 } from '../../util/hash.ts'
 import type { RewardRequest, Runner, RunnerFactory, Scored } from '../types.ts'
 
@@ -8,28 +9,7 @@ import type { RewardRequest, Runner, RunnerFactory, Scored } from '../types.ts'
 type Line = { chosen?: number | number[]; rejected?: number | number[]; scores?: number[] }
 
 function parse(file: string): Map<string, Line> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch {
-    throw new RmbenchError('E_MODEL_NOT_FOUND', `precomputed scores file ${file} not found.`, { file })
-  }
-  const out = new Map<string, Line>()
-  text.split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return
-    let row: Line & { id?: unknown }
-    try {
-      row = JSON.parse(raw)
-    } catch (e) {
-      throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: not valid JSON (${(e as Error).message}).`, { file, line: i + 1 })
-    }
-    if (row === null || typeof row !== 'object' || (typeof row.id !== 'string' && typeof row.id !== 'number'))
-      throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: each line needs an "id" and scores: {"id": …, "chosen": n, "rejected": n} or {"id": …, "scores": [chosen…, rejected…]}.`, { file, line: i + 1 })
-    const id = String(row.id)
-    if (out.has(id)) throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: id '${id}' appears twice.`, { file, line: i + 1 })
-    out.set(id, row)
-  })
-  return out
+  return readIdLines<Line>(file, '{"id": …, "chosen": n, "rejected": n} or {"id": …, "scores": [chosen…, rejected…]}', 'precomputed scores')
 }
 
 function lookup(line: Line, ref: NonNullable<RewardRequest['ref']>): unknown {
