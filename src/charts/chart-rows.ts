@@ -1,16 +1,12 @@
+import { sideScores } from '../tasks/response-requests.ts'
 import type { ChartRow } from './chart-types.ts'
 
 interface RawBlock { scores?: Record<string, number>; shape?: [number, number]; chars?: { chosen: number[]; rejected: number[] } }
 
-/** Scores of one side in index order from `chosen/<i>` / `rejected/<j>` roles; empty when the roles are other (LM log-probs). */
-function side(scores: Record<string, number>, name: string, n: number): number[] {
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const v = scores[`${name}/${i}`]
-    if (typeof v !== 'number') return []
-    out.push(v)
-  }
-  return out
+/** Scores of one side in index order; empty when the roles are other than chosen/rejected (LM log-probs). */
+function side(scores: Record<string, number>, name: 'chosen' | 'rejected', n: number): number[] {
+  const out = sideScores(scores, name, n)
+  return out.every((v) => typeof v === 'number') ? out : []
 }
 
 /** scores.jsonl rows (as written by a run) to chart rows; failed examples and rows without raw scores are skipped. */

@@ -1,3 +1,4 @@
+import { formatPercent } from '../report/metric-format.ts'
 import { fmtP, type GateVerdict } from './gates.ts'
 import type { Comparison } from './paired-comparison.ts'
 
@@ -7,7 +8,7 @@ export function xmlText(s: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '�')
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '—')
+const pct = formatPercent
 
 /** JUnit XML: one testcase per gated metric, a <failure> explaining each crossed gate. */
 export function gateJunit(c: Comparison, v: GateVerdict): string {

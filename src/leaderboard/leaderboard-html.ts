@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { htmlText } from '../report/html-report.ts'
+import { formatPercent } from '../report/metric-format.ts'
 import type { BoardRow, Leaderboard, SuiteBoard } from './build-leaderboard.ts'
 
-const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : '—')
+const pct = formatPercent
 
 // Sorting and filtering, the page's only script. The CSP allows exactly this text (by hash): nothing injected runs.
 const SCRIPT = `

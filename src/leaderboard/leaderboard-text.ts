@@ -1,6 +1,7 @@
+import { formatPercent } from '../report/metric-format.ts'
 import type { BoardRow, Leaderboard } from './build-leaderboard.ts'
 
-const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : '—')
+const pct = formatPercent
 const ciText = (r: BoardRow) => (r.ci ? `${pct(r.ci[0])} – ${pct(r.ci[1])}` : '')
 
 /** Markdown cell: HTML and table/emphasis characters made inert (model names come from users). */

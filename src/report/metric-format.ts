@@ -6,6 +6,11 @@ export function formatMetric(key: string, v: number): string {
   return /spearman|kappa|pointwise/.test(key) ? v.toFixed(3) : (100 * v).toFixed(2)
 }
 
+/** A share in percent with two decimals; '—' when undefined (NaN, or an infinite difference). */
+export function formatPercent(v: number): string {
+  return Number.isFinite(v) ? (100 * v).toFixed(2) : '—'
+}
+
 /** "lo – hi" of a metric's interval, or '' when it has none. */
 export function formatCi(key: string, m: Metrics[string]): string {
   return m.ci ? `${formatMetric(key, m.ci[0])} – ${formatMetric(key, m.ci[1])}` : ''

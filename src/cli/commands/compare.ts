@@ -7,6 +7,7 @@ import { loadRun } from '../../compare/load-run.ts'
 import { assertSameSuite, comparePaired, type Comparison } from '../../compare/paired-comparison.ts'
 import { compareUnpaired } from '../../compare/unpaired-comparison.ts'
 import { RmbenchError } from '../../errors.ts'
+import { formatPercent } from '../../report/metric-format.ts'
 import { readResults } from '../../report/read-results.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import type { CliIO } from '../output.ts'
@@ -16,7 +17,7 @@ interface CompareFlags {
   baseline?: string; candidate?: string; maxDrop?: string; gate?: string[]; junit?: string; markdown?: string
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '—')
+const pct = formatPercent
 const signed = (x: number) => (Number.isFinite(x) ? (x >= 0 ? '+' : '') + (100 * x).toFixed(2) : '—')
 const pval = (p: number | undefined) => (p === undefined ? '' : fmtP(p).replace('—', ''))
 const TESTS = { 'mcnemar-exact': 'McNemar', 'paired-bootstrap': 'bootstrap', 'unpaired-normal': 'unpaired' }

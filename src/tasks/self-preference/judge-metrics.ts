@@ -1,3 +1,4 @@
+import { mean } from '../../stats/mean.ts'
 import type { Metrics } from '../types.ts'
 
 /** One pairwise judge item, reduced to what the metrics read. */
@@ -15,8 +16,6 @@ export interface PairJudgment {
 
 /** One pointwise item: is the response the judge's own, the judge's score and the gold score. */
 export interface RatingJudgment { own: boolean; judge: number; gold: number }
-
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN)
 
 /** The judge's P(A wins): the two orders averaged (as Chen et al. do), or the AB order alone. */
 export function judgeProbA(j: PairJudgment): number {
