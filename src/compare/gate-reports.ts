@@ -1,3 +1,4 @@
+import { mdText } from '../report/markdown-report.ts'
 import { formatPercent } from '../report/metric-format.ts'
 import { fmtP, type GateVerdict } from './gates.ts'
 import type { Comparison } from './paired-comparison.ts'
@@ -26,10 +27,8 @@ ${cases.join('\n')}
 `
 }
 
-/** Markdown cell text: no table breaks, no markup from run labels. */
-function cell(s: string): string {
-  return s.replace(/[\\`*_[\]|<>]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : `\\${ch}`)).replace(/\r?\n/g, ' ')
-}
+/** Run, suite and model names are user text: inert in Markdown, kept whole (no cut). */
+const cell = (s: string) => mdText(s, Infinity)
 
 /** The gate verdict as Markdown for a PR comment or $GITHUB_STEP_SUMMARY: stable (no times), verdict first. */
 export function gateMarkdown(c: Comparison, v: GateVerdict): string {

@@ -1,13 +1,12 @@
+import { mdText } from '../report/markdown-report.ts'
 import { formatPercent } from '../report/metric-format.ts'
 import type { BoardRow, Leaderboard } from './build-leaderboard.ts'
 
 const pct = formatPercent
 const ciText = (r: BoardRow) => (r.ci ? `${pct(r.ci[0])} – ${pct(r.ci[1])}` : '')
 
-/** Markdown cell: HTML and table/emphasis characters made inert (model names come from users). */
-function cell(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\\`*_[\]|]/g, '\\$&').replace(/\r?\n/g, ' ')
-}
+/** Run, suite and model names are user text: inert in Markdown, kept whole (no cut). */
+const cell = (s: string) => mdText(s, Infinity)
 
 /** leaderboard.md: one table per suite (rank, group, model, score ± CI, columns, n, flags), groups explained. */
 export function leaderboardMarkdown(lb: Leaderboard): string {
