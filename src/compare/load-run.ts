@@ -20,9 +20,22 @@ export interface LoadedRun {
 
 interface RawRow { id: string; group: string; error?: unknown; raw?: { scores: Record<string, number>; tokens?: Record<string, number>; shape: [number, number]; alpha?: number } }
 
+/** A run's results.json alone, for runs whose per-example scores are not at hand (a committed baseline). */
+export interface ResultsOnly { label: string; file: string; result: RunResult }
+
 /** Reads a run folder (or its results.json) and the scores.jsonl beside it; every problem is a coded error naming the file. */
 export function loadRun(arg: string): LoadedRun {
   const { file, result } = readResults(arg)
+  return withScores(arg, file, result)
+}
+
+/** The whole run when scores.jsonl is beside its results.json, else the results alone (each file read once). */
+export function loadRunOrResults(arg: string): LoadedRun | ResultsOnly {
+  const { file, result } = readResults(arg)
+  return existsSync(join(dirname(file), 'scores.jsonl')) ? withScores(arg, file, result) : { label: arg, file, result }
+}
+
+function withScores(label: string, file: string, result: RunResult): LoadedRun {
   const scoresFile = join(dirname(file), 'scores.jsonl')
   if (!existsSync(scoresFile)) throw new RmbenchError('E_RESULTS', `${scoresFile} not found: a paired comparison needs the per-example scores beside results.json (commit both files for a baseline).`, { file: scoresFile })
   const examples: Example[] = []
@@ -38,5 +51,5 @@ export function loadRun(arg: string): LoadedRun {
     scores.set(String(row.id), row.raw.scores)
     if (row.raw.tokens) tokens.set(String(row.id), row.raw.tokens)
   }
-  return { label: arg, file, result, examples, scores, tokens }
+  return { label, file, result, examples, scores, tokens }
 }

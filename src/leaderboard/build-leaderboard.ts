@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { loadRun, type LoadedRun } from '../compare/load-run.ts'
+import { loadRunOrResults, type LoadedRun } from '../compare/load-run.ts'
 import { comparePaired } from '../compare/paired-comparison.ts'
 import { RmbenchError } from '../errors.ts'
-import { readResults } from '../report/read-results.ts'
 import type { RunResult } from '../report/types.ts'
 
 /** One model's row on a suite's board. */
@@ -44,8 +41,8 @@ export interface BoardRun { file: string; result: RunResult; run: LoadedRun | nu
 /** Reads each results.json (schema-checked) and, beside it, scores.jsonl for the paired tests. */
 export function readBoardRuns(files: string[]): BoardRun[] {
   return files.map((file) => {
-    const { result } = readResults(file)
-    return { file, result, run: existsSync(join(dirname(file), 'scores.jsonl')) ? loadRun(file) : null }
+    const r = loadRunOrResults(file)
+    return { file, result: r.result, run: 'examples' in r ? r : null }
   })
 }
 

@@ -1,32 +1,34 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { htmlReport } from '../report/html-report.ts'
 import { readScoreRows } from '../report/read-score-rows.ts'
 import { renderCharts } from '../report/report-files.ts'
 import type { WorstExample } from '../report/worst-examples.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
-import type { BoardRow, Leaderboard } from './build-leaderboard.ts'
+import type { BoardRow, BoardRun, Leaderboard } from './build-leaderboard.ts'
 import { leaderboardHtml } from './leaderboard-html.ts'
 import { leaderboardCsv, leaderboardMarkdown } from './leaderboard-text.ts'
-import { readResults } from '../report/read-results.ts'
+import { readWorst } from '../report/read-worst.ts'
 
+/** A model page is still worth writing without worst examples: an unreadable worst.json leaves them out. */
 function worstOf(dir: string): WorstExample[] {
   try {
-    const w = JSON.parse(readFileSync(join(dir, 'worst.json'), 'utf8'))
-    return Array.isArray(w) ? w : []
+    return readWorst(dir)
   } catch {
     return []
   }
 }
 
 /** Writes index.html, leaderboard.{md,csv,json} and a page per model (its report: charts, tables, worst examples). */
-export async function writeLeaderboard(out: string, lb: Leaderboard, warn?: (m: string) => void): Promise<string[]> {
+export async function writeLeaderboard(out: string, lb: Leaderboard, runs: BoardRun[], warn?: (m: string) => void): Promise<string[]> {
   mkdirSync(join(out, 'models'), { recursive: true })
+  const results = new Map(runs.map((b) => [b.file, b.result]))
   const rows: BoardRow[] = lb.suites.flatMap((s) => [...s.rows, ...s.otherVersions])
   for (const r of rows) {
     const dir = dirname(r.file)
-    const { result } = readResults(r.file)
-    const scoreRows = existsSync(join(dir, 'scores.jsonl')) ? readScoreRows(join(dir, 'scores.jsonl')).map((x) => x.row) : []
+    const result = results.get(r.file)!
+    // readScoreRows gives [] without a scores.jsonl: the page then has the charts its metrics alone allow.
+    const scoreRows = readScoreRows(join(dir, 'scores.jsonl')).map((x) => x.row)
     const page = htmlReport(result, worstOf(dir), await renderCharts(result, scoreRows, warn), { backLink: '../index.html' })
     writeAtomic(join(out, r.page), page)
   }

@@ -1,14 +1,12 @@
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { appendFileSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { gateJunit, gateMarkdown } from '../../compare/gate-reports.ts'
 import { evaluateGates, fmtP, resolveGates, type GateVerdict } from '../../compare/gates.ts'
-import { loadRun } from '../../compare/load-run.ts'
+import { loadRunOrResults } from '../../compare/load-run.ts'
 import { assertSameSuite, comparePaired, type Comparison } from '../../compare/paired-comparison.ts'
 import { compareUnpaired } from '../../compare/unpaired-comparison.ts'
 import { RmbenchError } from '../../errors.ts'
 import { formatPercent } from '../../report/metric-format.ts'
-import { readResults } from '../../report/read-results.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import type { CliIO } from '../output.ts'
 
@@ -73,12 +71,6 @@ function cliGates(flags: CompareFlags): Record<string, number> {
   return out
 }
 
-/** A side of the comparison: the whole run when its scores.jsonl is there, else its results.json alone. */
-function loadSide(arg: string) {
-  const { file, result } = readResults(arg)
-  return existsSync(join(dirname(file), 'scores.jsonl')) ? loadRun(arg) : { label: arg, file, result }
-}
-
 /** `rmbench compare A B` / `--baseline A --candidate B`: paired statistics of two runs of one suite, and CI gates. */
 export function registerCompare(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
@@ -101,8 +93,8 @@ export function registerCompare(program: Command, io: CliIO, setExit: (code: num
       const base = flags.baseline ?? a
       const cand = flags.candidate ?? (flags.baseline ? a : b)
       if (!base || !cand || (flags.baseline && flags.candidate && a)) throw new RmbenchError('E_USAGE', 'name two runs: rmbench compare <baseline> <candidate>, or --baseline <run> --candidate <run>.')
-      const A = loadSide(base)
-      const B = loadSide(cand)
+      const A = loadRunOrResults(base)
+      const B = loadRunOrResults(cand)
       assertSameSuite(A, B)
       const alpha = num(flags.alpha, '--alpha', (x) => x > 0 && x < 1)
       const opts = { resamples: num(flags.resamples, '--resamples', (x) => Number.isInteger(x) && x >= 0), seed: num(flags.seed, '--seed', Number.isInteger), confidence: num(flags.confidence, '--confidence', (x) => x > 0 && x < 1), alpha }

@@ -21,8 +21,9 @@ export function registerLeaderboard(program: Command, io: CliIO): void {
       const resamples = flags.resamples === undefined ? undefined : Number(flags.resamples)
       if (resamples !== undefined && !(Number.isInteger(resamples) && resamples >= 100)) throw new RmbenchError('E_USAGE', `--resamples ${flags.resamples}: expected an integer ≥ 100.`)
       const files = collectResultFiles(args, process.cwd())
-      const lb = buildLeaderboard(readBoardRuns(files), { alpha, resamples })
-      await writeLeaderboard(flags.out, lb, (m) => io.err(`rmbench: warning: ${m}\n`))
+      const runs = readBoardRuns(files)
+      const lb = buildLeaderboard(runs, { alpha, resamples })
+      await writeLeaderboard(flags.out, lb, runs, (m) => io.err(`rmbench: warning: ${m}\n`))
       for (const s of lb.suites) {
         io.out(`${s.suite}: ${s.rows.length} model${s.rows.length === 1 ? '' : 's'}${s.otherVersions.length ? `, ${s.otherVersions.length} of other suite versions (not ranked)` : ''}\n`)
         for (const r of s.rows) io.out(`  ${String(r.rank).padStart(3)}  g${r.group ?? '-'}  ${(100 * r.score).toFixed(2).padStart(6)}  ${r.model}${r.flags.length ? `  ⚠ ${r.flags.join('; ')}` : ''}\n`)

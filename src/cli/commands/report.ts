@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { RmbenchError } from '../../errors.ts'
@@ -6,24 +5,11 @@ import { htmlReport } from '../../report/html-report.ts'
 import { markdownReport } from '../../report/markdown-report.ts'
 import { readResults } from '../../report/read-results.ts'
 import { readScoreRows } from '../../report/read-score-rows.ts'
+import { readWorst } from '../../report/read-worst.ts'
 import { renderCharts, writeReports } from '../../report/report-files.ts'
-import type { WorstExample } from '../../report/worst-examples.ts'
 import type { CliIO } from '../output.ts'
 
 const FORMATS = ['md', 'html', 'json']
-
-function readWorst(dir: string): WorstExample[] {
-  const file = join(dir, 'worst.json')
-  if (!existsSync(file)) return []
-  let worst: unknown
-  try {
-    worst = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    throw new RmbenchError('E_RESULTS', `${file}: not valid JSON (${(e as Error).message}). Delete it to write the report without worst examples.`, { file })
-  }
-  if (!Array.isArray(worst)) throw new RmbenchError('E_RESULTS', `${file}: expected a list of examples.`, { file })
-  return worst as WorstExample[]
-}
 
 /** `rmbench report <run>`: (re)writes report.md, report.html and charts/ of a finished run from the files it left. */
 export function registerReport(program: Command, io: CliIO): void {
