@@ -37,6 +37,9 @@ export type ErrorCode =
   | 'E_DATA_HASH'
   | 'E_COMPARE'
   | 'E_LEADERBOARD'
+  | 'E_HTTP_UNREACHABLE'
+  | 'E_HTTP_SERVER'
+  | 'E_MERGE'
   | 'E_INTERNAL'
 
 /** An error the user can fix; carries a stable code and a message with the fix. */

@@ -4,6 +4,7 @@ import { rmbenchVersion } from '../run/provenance.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerLeaderboard } from './commands/leaderboard.ts'
 import { registerFetch } from './commands/fetch.ts'
+import { registerMerge } from './commands/merge.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
 import { registerValidate } from './commands/validate.ts'
@@ -25,6 +26,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   registerCompare(program, io, setExit)
   registerReport(program, io)
   registerLeaderboard(program, io)
+  registerMerge(program, io)
   try {
     await program.parseAsync(argv, { from: 'user' })
   } catch (e) {

@@ -41,11 +41,19 @@ export async function resolveModel(arg: string | undefined, flags: RunnerOptions
   if (entry !== undefined && typeof entry === 'object' && 'reward' in entry)
     return { runner: await resolveExpression(entry.reward, entry.lms, entry.beta, flags, config, warn, config.root, expr.hub), spec: `${name} (${entry.reward})` }
   const text = entry === undefined ? name : typeof entry === 'string' ? entry : entry.spec
-  const base = entry !== undefined && typeof entry === 'object' ? entry.options ?? {} : {}
+  const base: RunnerOptions = entry !== undefined && typeof entry === 'object' ? { ...entry.options } : {}
+  if (entry !== undefined && typeof entry === 'object' && 'spec' in entry) {
+    if (entry.endpoints?.length) base.endpoints = entry.endpoints.join(',')
+    if (entry.apiKeyEnv) base.api_key_env = entry.apiKeyEnv
+  }
   const spec = parseModelSpec(text)
   const accepted = Object.keys(runners.get(spec.kind).options)
   const fromConfig: RunnerOptions = accepted.includes('device') ? { device: config.device } : {}
-  spec.options = { ...fromConfig, ...base, ...spec.options, ...flags }
+  const merged: RunnerOptions = { ...fromConfig, ...base, ...spec.options, ...flags }
+  // --endpoint adds replicas to those the spec and the config name.
+  const endpoints = [base.endpoints, spec.options.endpoints, flags.endpoints].filter((e) => e !== undefined).join(',')
+  if (endpoints) merged.endpoints = endpoints
+  spec.options = merged
   const runner = await createRunner(spec, { warn, cwd: entry === undefined ? cwd : config.root, hub: expr.hub })
   return { runner, spec: entry === undefined ? text : `${name} (${text})` }
 }

@@ -21,6 +21,12 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Resolv
     if (typeof user !== 'object' || user === null) throw new RmbenchError('E_CONFIG', `${file}: the default export must be defineConfig({...}).`, { file })
     const known = ['defaultModel', 'models', 'reportsDir', 'device']
     for (const k of Object.keys(user)) if (!known.includes(k)) throw new RmbenchError('E_CONFIG', `${file}: unknown config field '${k}'. Valid: ${known.join(', ')}.`, { file })
+    for (const [name, entry] of Object.entries(user.models ?? {})) {
+      if (typeof entry !== 'object' || entry === null || !('spec' in entry)) continue
+      const keys = ['spec', 'options', 'endpoints', 'apiKeyEnv']
+      for (const k of Object.keys(entry)) if (!keys.includes(k)) throw new RmbenchError('E_CONFIG', `${file}: models.${name}: unknown field '${k}'. Valid: ${keys.join(', ')}.`, { file })
+      if (entry.endpoints !== undefined && (!Array.isArray(entry.endpoints) || entry.endpoints.some((u) => typeof u !== 'string'))) throw new RmbenchError('E_CONFIG', `${file}: models.${name}.endpoints must be a list of URLs.`, { file })
+    }
   }
   return {
     defaultModel: user.defaultModel,

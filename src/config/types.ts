@@ -9,7 +9,17 @@ export interface ExpressionEntry {
 }
 
 /** A model entry in bench.config.ts: a spec string, a spec with options, or an expression over LMs. */
-export type ModelEntry = string | { spec: string; options?: Record<string, string | number | boolean> } | ExpressionEntry
+export type ModelEntry = string | ServedEntry | ExpressionEntry
+
+/** A model spec with options; for a served model, its replicas and the env var holding its API key. */
+export interface ServedEntry {
+  spec: string
+  options?: Record<string, string | number | boolean>
+  /** More replica URLs of a served model (vllm:, openai:, tei:): requests are spread over all of them. */
+  endpoints?: string[]
+  /** The environment variable holding the API key (its value is sent, never written anywhere). */
+  apiKeyEnv?: string
+}
 
 /** bench.config.ts as a user writes it: every field optional. */
 export interface UserConfig {

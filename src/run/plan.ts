@@ -6,8 +6,18 @@ import type { ScoreStore } from './score-store.ts'
 /** A unique request to score, with the task requests that share it. */
 export interface PlannedRequest { key: string; request: TaskRequest['request']; size: number; lm?: string }
 
-/** What a run scores: every unique request in size order, and how many of them the store already has. */
-export interface Plan { keys: Map<TaskRequest, string>; todo: PlannedRequest[]; unique: number; cached: number }
+/** What a run scores: every unique request (of its shard) in size order, and how many are settled already. */
+export interface Plan { keys: Map<TaskRequest, string>; todo: PlannedRequest[]; unique: number; cached: number; failedBefore: number }
+
+/** Which 1/N of the requests a run scores: `--shard 2/3` is { index: 2, count: 3 }. */
+export interface Shard { index: number; count: number }
+
+/** How a plan treats what the store holds and which requests it takes. */
+export interface PlanOptions {
+  /** Ask again for requests whose recorded result is an error (default: keep the error). */
+  retryErrors?: boolean
+  shard?: Shard
+}
 
 /**
  * Request key: a hash of what the model sees (prompt messages and response); a log p from a named LM is
@@ -17,25 +27,38 @@ export function requestKey(r: TaskRequest): string {
   return r.lm ? hashOf([r.lm, r.request.prompt, r.request.response]) : hashOf([r.request.prompt, r.request.response])
 }
 
+/** Whether a request key falls in a shard: a deterministic 1/N split by the key's hash, the same on every machine. */
+export function inShard(key: string, shard: Shard | undefined): boolean {
+  return !shard || Number.parseInt(key.slice(0, 12), 16) % shard.count === shard.index - 1
+}
+
+/** Settled: scored, or failed and not to be asked again. */
+export function isSettled(store: ScoreStore, fp: string, key: string, retryErrors: boolean): boolean {
+  if (store.get(fp, key)) return true
+  return !retryErrors && store.getAny(fp, key)?.error !== undefined
+}
+
 /**
- * Dedups requests and orders them by size so batches pad little. Cached requests stay in the plan: the
+ * Dedups requests and orders them by size so batches pad little. Settled requests stay in the plan: the
  * scoring loop cuts the same chunks on a resumed run as on a fresh one, so batches (and float rounding)
- * are identical, and skips the chunks the store already holds.
+ * are identical, and skips what the store already holds.
  */
-export function planRequests(requests: TaskRequest[], runner: Runner, store: ScoreStore): Plan {
+export function planRequests(requests: TaskRequest[], runner: Runner, store: ScoreStore, o: PlanOptions = {}): Plan {
   const keys = new Map<TaskRequest, string>()
   const unique = new Map<string, TaskRequest>()
   for (const r of requests) {
     const k = runner.perExample ? hashOf([r.exampleId, r.role]) : requestKey(r)
     keys.set(r, k)
-    if (!unique.has(k)) unique.set(k, r)
+    if (!unique.has(k) && inShard(k, o.shard)) unique.set(k, r)
   }
   const todo: PlannedRequest[] = []
   let cached = 0
+  let failedBefore = 0
   for (const [key, { request, lm }] of unique) {
     if (store.get(runner.fingerprint, key)) cached++
+    else if (!o.retryErrors && store.getAny(runner.fingerprint, key)?.error) failedBefore++
     todo.push({ key, request, size: runner.sizeOf ? runner.sizeOf(request) : request.response.length, ...(lm ? { lm } : {}) })
   }
   todo.sort((a, b) => a.size - b.size || (a.key < b.key ? -1 : 1))
-  return { keys, todo, unique: unique.size, cached }
+  return { keys, todo, unique: unique.size, cached, failedBefore }
 }

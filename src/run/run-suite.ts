@@ -15,7 +15,8 @@ import { charCount } from '../tasks/length-bias/length-bias.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { ExampleScores } from '../tasks/types.ts'
 import { attachCis } from './metric-cis.ts'
-import { planRequests } from './plan.ts'
+import { planRequests, type Shard } from './plan.ts'
+import { writeShardManifest, type ShardManifest } from './shard-manifest.ts'
 import { gitCommit, rmbenchVersion } from './provenance.ts'
 import { ScoreStore } from './score-store.ts'
 import { scoreRequests } from './score-requests.ts'
@@ -37,10 +38,18 @@ export interface RunOptions {
   hub?: () => Hub
   /** Also write the report charts as PNG (CLI --png). */
   png?: boolean
+  /** Ask again for requests whose recorded result is an error (CLI --retry-errors). */
+  retryErrors?: boolean
+  /** Score only this 1/N of the requests and write a shard manifest instead of results (CLI --shard i/N). */
+  shard?: Shard
+  /** The judge name given on the command line (recorded in a shard manifest so a merge applies it too). */
+  judge?: string
+  /** A merge: the dataset must hash to what the shards saw. */
+  expectDatasetHash?: string
 }
 
 /** What a run produced: the result (null when interrupted) and where its files are. */
-export interface RunOutcome { result: RunResult | null; outDir: string; interrupted: boolean; scored: number }
+export interface RunOutcome { result: RunResult | null; outDir: string; interrupted: boolean; scored: number; shard?: ShardManifest; failedBefore?: number }
 
 const MAX_LISTED_ERRORS = 100
 
@@ -61,6 +70,8 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
     if (!a.tasks.includes(task.name)) throw new RmbenchError('E_SUITE_SCHEMA', `${o.suite.file}: analysis '${a.name}' applies to ${a.tasks.join(', ')} suites, not ${task.name}.`)
   const sources = Array.isArray(spec.data) ? spec.data : [spec.data]
   const data = await loadDataset(sources, o.suite.dir, { limit: o.limit ?? spec.limit, sample: spec.sample }, { suiteFile: relative(process.cwd(), o.suite.file), hub: o.hub })
+  if (o.expectDatasetHash && data.hash !== o.expectDatasetHash)
+    throw new RmbenchError('E_MERGE', `the suite's data now hashes to ${data.hash}, but the shards scored data ${o.expectDatasetHash}: it changed since they ran. Merge where the shards' data is, or re-run them.`)
   task.checkExamples?.(data.examples)
   for (const w of o.runner.reconcile?.(data.examples.map((e) => e.id)) ?? []) o.warn?.(w)
   const requests = task.requests(data.examples, spec)
@@ -70,14 +81,31 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   if (existsSync(join(outDir, 'results.json')) && !existsSync(join(outDir, 'records.jsonl')))
     throw new RmbenchError('E_USAGE', `${o.outDir} already holds results from another run; choose a new --out folder.`)
   const store = new ScoreStore(join(outDir, 'records.jsonl'))
-  const plan = planRequests(requests, o.runner, store)
+  const plan = planRequests(requests, o.runner, store, { retryErrors: o.retryErrors, shard: o.shard })
   o.onProgress?.({ phase: 'score', done: 0, total: plan.todo.length, cached: plan.cached, errors: 0, elapsedMs: 0 })
   const scored = await scoreRequests(plan.todo, o.runner, store, {
     signal: o.signal,
     cached: plan.cached,
+    retryErrors: o.retryErrors,
     onProgress: (p) => o.onProgress?.({ phase: 'score', ...p }),
   })
   if (scored.aborted) return { result: null, outDir, interrupted: true, scored: plan.cached + scored.done }
+  if (o.shard) {
+    const failed = plan.todo.filter((p) => store.getAny(o.runner.fingerprint, p.key)?.error).length
+    const manifest: ShardManifest = {
+      kind: 'rmbench-shard',
+      schemaVersion: 1,
+      shard: o.shard,
+      suite: { name: spec.name, file: resolve(o.suite.file), hash: o.suite.hash, judge: o.judge ?? null },
+      datasetHash: data.hash,
+      limit: o.limit ?? null,
+      model: { spec: o.modelSpec, id: o.runner.id, fingerprint: o.runner.fingerprint, info: o.runner.info, perExample: Boolean(o.runner.perExample), lms: Object.keys(o.runner.lms ?? {}), capabilities: o.runner.capabilities },
+      counts: { requests: plan.todo.length, scored: plan.todo.length - failed, failed },
+      finishedAt: new Date().toISOString(),
+    }
+    writeShardManifest(outDir, manifest)
+    return { result: null, outDir, interrupted: false, scored: manifest.counts.scored, shard: manifest }
+  }
 
   // Gather per-example scores; an example with any failed request is left out of metrics and listed.
   const byExample: ExampleScores = new Map()
@@ -139,5 +167,5 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   }
   await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn })
   o.onProgress?.({ phase: 'done', done: plan.todo.length, total: plan.todo.length, cached: plan.cached, errors: failed.size, elapsedMs: finished.getTime() - started.getTime() })
-  return { result, outDir, interrupted: false, scored: byExample.size }
+  return { result, outDir, interrupted: false, scored: byExample.size, failedBefore: plan.failedBefore }
 }

@@ -1,6 +1,6 @@
 import { RmbenchError } from '../errors.ts'
 import type { Runner, Scored } from '../runners/types.ts'
-import type { PlannedRequest } from './plan.ts'
+import { isSettled, type PlannedRequest } from './plan.ts'
 import type { ScoreStore } from './score-store.ts'
 
 /** Progress of the scoring loop: `done` of `total` unique requests are settled (scored or already stored). */
@@ -19,34 +19,75 @@ export function scorerFor(runner: Runner, lm: string | undefined): (batch: Plann
   return named.logprob.bind(named)
 }
 
+/** Options of the scoring loop. */
+export interface ScoreOptions { signal?: AbortSignal; onProgress?: (p: Progress) => void; cached: number; retryErrors?: boolean }
+
 /**
- * Scores planned requests in chunks, appending each chunk's results to the store before the next starts,
- * so an interruption loses at most the chunk in flight. A chunk the store already holds whole is skipped;
- * a partly held one (a torn write) is scored again whole. Stops between chunks when `signal` aborts.
+ * Scores planned requests in chunks, appending each chunk's results to the store (fsync'd) the moment it is
+ * done, so an interruption loses at most the chunks in flight. Up to `runner.parallel` chunks run at once (a
+ * served model's replicas stay busy). Settled requests are never asked again; a chunk that lacks some is scored
+ * whole when batch composition can change a model's floats (ONNX padding), so a resumed run matches a fresh one
+ * bit for bit, and only what was missing is appended. Stops taking chunks when `signal` aborts.
  */
-export async function scoreRequests(todo: PlannedRequest[], runner: Runner, store: ScoreStore, opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void; cached: number }): Promise<{ errors: number; done: number; aborted: boolean; ms: number }> {
+export async function scoreRequests(todo: PlannedRequest[], runner: Runner, store: ScoreStore, opts: ScoreOptions): Promise<{ errors: number; done: number; aborted: boolean; ms: number }> {
   // Fail before any work when the model lacks what the plan needs.
   const scorers = new Map([...new Set(todo.map((p) => p.lm))].map((lm) => [lm, scorerFor(runner, lm)]))
+  const fp = runner.fingerprint
+  const retry = Boolean(opts.retryErrors)
   const chunk = Math.max(runner.batchSize * 4, 64)
   const t0 = performance.now()
   let errors = 0
   let done = 0
-  for (let i = 0; i < todo.length; i += chunk) {
-    if (opts.signal?.aborted) return { errors, done, aborted: true, ms: performance.now() - t0 }
-    const part = todo.slice(i, i + chunk)
-    if (part.every((p) => store.get(runner.fingerprint, p.key))) continue
-    const results = new Array<Scored>(part.length)
+  let settledSoFar = 0
+
+  const runChunk = async (part: PlannedRequest[]) => {
+    const missing = part.filter((p) => !isSettled(store, fp, p.key, retry))
+    if (!missing.length) return
+    const asked = runner.batchInvariant ? missing : part
+    const results = new Array<Scored>(asked.length)
     for (const [lm, score] of scorers) {
-      const idx = part.map((p, i) => (p.lm === lm ? i : -1)).filter((i) => i >= 0)
+      const idx = asked.map((p, i) => (p.lm === lm ? i : -1)).filter((i) => i >= 0)
       if (!idx.length) continue
-      const got = await score(idx.map((i) => part[i].request), opts.signal)
+      const got = await score(idx.map((i) => asked[i].request), opts.signal)
       if (got.length !== idx.length) throw new Error(`runner ${runner.id} returned ${got.length} scores for ${idx.length} requests`)
       idx.forEach((i, k) => (results[i] = got[k]))
     }
-    store.append(runner.fingerprint, part.map((p) => p.key), results)
-    errors += results.filter((r) => 'error' in r).length
-    done += part.length
-    opts.onProgress?.({ done: i + part.length, total: todo.length, cached: opts.cached, errors, elapsedMs: performance.now() - t0 })
+    const keep = asked.map((p, i) => [p, results[i]] as const).filter(([p]) => missing.includes(p))
+    store.append(fp, keep.map(([p]) => p.key), keep.map(([, r]) => r))
+    errors += keep.filter(([, r]) => 'error' in r).length
+    done += keep.length
   }
-  return { errors, done, aborted: false, ms: performance.now() - t0 }
+
+  const chunks: PlannedRequest[][] = []
+  for (let i = 0; i < todo.length; i += chunk) chunks.push(todo.slice(i, i + chunk))
+  let next = 0
+  let aborted = false
+  let broken = false
+  const worker = async () => {
+    while (next < chunks.length && !broken) {
+      if (opts.signal?.aborted) {
+        aborted = true
+        return
+      }
+      const part = chunks[next++]
+      try {
+        await runChunk(part)
+      } catch (e) {
+        // Aborted mid-request: the chunk's results are not kept; everything finished before is.
+        if (opts.signal?.aborted) {
+          aborted = true
+          return
+        }
+        broken = true // the other workers stop taking chunks; what they finish is kept
+        throw e
+      }
+      settledSoFar += part.length
+      opts.onProgress?.({ done: settledSoFar, total: todo.length, cached: opts.cached, errors, elapsedMs: performance.now() - t0 })
+    }
+  }
+  const workers = Array.from({ length: Math.max(1, Math.min(runner.parallel ?? 1, chunks.length)) }, worker)
+  const settled = await Promise.allSettled(workers)
+  const failure = settled.find((s) => s.status === 'rejected')
+  if (failure) throw (failure as PromiseRejectedResult).reason
+  return { errors, done, aborted: aborted || Boolean(opts.signal?.aborted && settledSoFar < todo.length), ms: performance.now() - t0 }
 }

@@ -51,8 +51,14 @@ export class ScoreStore {
     return this.map.get(`${fp}:${key}`)
   }
 
+  /** Every record held (the latest per model and request). */
+  records(): ScoreRecord[] {
+    return [...this.map.values()]
+  }
+
   /** Appends and syncs a batch of results. */
   append(fp: string, keys: string[], results: Scored[]): void {
+    if (!keys.length) return
     const lines: string[] = []
     keys.forEach((key, i) => {
       const s = results[i]

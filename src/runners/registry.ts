@@ -6,12 +6,14 @@ import { randomBaseline } from './baseline/random.ts'
 import { hubRunner } from './hub/hub-runner.ts'
 import { onnxRunner } from './onnx/onnx-runner.ts'
 import { precomputedRunner } from './precomputed/precomputed-runner.ts'
+import { openAiRunner, vllmRunner } from './http/served-runner.ts'
+import { teiRunner } from './http/tei-runner.ts'
 import { verdictLogRunner } from './verdicts/verdict-log-runner.ts'
 import type { Runner, RunnerContext, RunnerFactory, RunnerOptions } from './types.ts'
 
 /** Runner factories by spec prefix (`onnx`, `baseline:length`, ...). */
 export const runners = new Registry<RunnerFactory>('runner')
-for (const f of [onnxRunner, hubRunner, precomputedRunner, verdictLogRunner, lengthBaseline, randomBaseline]) runners.register(f.name, f)
+for (const f of [onnxRunner, vllmRunner, openAiRunner, teiRunner, hubRunner, precomputedRunner, verdictLogRunner, lengthBaseline, randomBaseline]) runners.register(f.name, f)
 
 /** A parsed model spec: `kind:target?key=value&...`. */
 export interface ModelSpec { kind: string; target: string; options: RunnerOptions; text: string }

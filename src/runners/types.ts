@@ -8,6 +8,8 @@ export interface RewardRequest {
   response: string
   /** Whose turn `response` is (default assistant); a follow-up scored after the response is the user's. */
   turnRole?: string
+  /** A judge's verdict labels when `response` is one of them (A/B, or a rating scale): an answer none of them matches is unparseable. */
+  choices?: string[]
   /** The example id, role and position in [chosen…, rejected…]: for runners that look scores up by id. */
   ref?: { exampleId: string; role: string; position: number }
 }
@@ -41,6 +43,12 @@ export interface Runner {
   reconcile?(exampleIds: string[]): string[]
   /** Where the model came from when it is not a local path (hub repository and resolved commit). */
   readonly source?: HubModelSource
+  /** Chunks of requests the run may keep in flight at once (served models: enough to keep every replica busy). */
+  readonly parallel?: number
+  /** Scores do not depend on which requests share a batch: a resumed chunk may score only what it lacks. */
+  readonly batchInvariant?: boolean
+  /** One line on how scoring went (retries, replicas taken out), for stderr after the run; null when unremarkable. */
+  health?(): string | null
   /** A cheap length proxy so the caller can group similar requests before calling reward(). */
   sizeOf?(req: RewardRequest): number
   dispose?(): Promise<void>
@@ -56,6 +64,8 @@ export interface RunnerContext {
   cwd: string
   /** The hub client for hf: models (default: one from the environment). */
   hub?: () => Hub
+  /** The fetch served runners use (default: global fetch); tests inject faults a server cannot cause. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>
 }
 
 /** Creates a runner from a spec target (`./models/rm` in `onnx:./models/rm`). */

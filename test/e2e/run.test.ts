@@ -13,7 +13,7 @@ t.test('rmbench run suites/quickstart: bundled model, bundled data, valid result
   t.equal(r.code, 0, r.stderr)
   t.match(r.stdout, /quickstart · quickstart-rm \(onnx:.\/fixtures\/quickstart-rm\)/)
   t.match(r.stdout, /helpful-vs-evasive\s+100\.00\s+\[100\.00, 100\.00\]\s+80/)
-  t.match(r.stderr, /scoring \d+\/\d+/, 'progress goes to stderr')
+  t.match(r.stderr, /scoring \[[#.]+\] \d+\/\d+/, 'progress goes to stderr')
   const res = readJson(join(out, 'results.json'))
   t.same(schemaErrors('results', res), [], 'results.json matches its schema')
   t.equal(res.complete, true)

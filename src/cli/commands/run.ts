@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { setMaxListeners } from 'node:events'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/load-config.ts'
 import { RmbenchError } from '../../errors.ts'
 import { formatSummary } from '../../report/reporters/console.ts'
 import { defaultOutDir, runSuite } from '../../run/run-suite.ts'
+import { parseShard } from '../../run/shard-manifest.ts'
 import type { RunnerOptions } from '../../runners/types.ts'
 import { loadSuite } from '../../suite/load-suite.ts'
 import { withJudge } from '../../tasks/self-preference/self-preference-task.ts'
@@ -17,13 +19,27 @@ interface RunFlags {
   model?: string; out?: string; config?: string; device?: string; batchSize?: string; maxLength?: string
   template?: string; label?: string; paddingSide?: string; limit?: string; quiet?: boolean; json?: boolean
   lm?: string[]; beta?: string; offline?: boolean; format?: string; png?: boolean; judge?: string
+  endpoint?: string[]; concurrency?: string; timeoutMs?: string; retries?: string; shard?: string; resume?: boolean; retryErrors?: boolean
 }
 
 const OUTPUT_FORMATS = ['table', 'json', 'md', 'html']
 
 const FLAG_OPTIONS: [keyof RunFlags, string][] = [
   ['device', 'device'], ['batchSize', 'batch_size'], ['maxLength', 'max_length'], ['template', 'template'], ['label', 'label'], ['paddingSide', 'padding_side'],
+  ['concurrency', 'concurrency'], ['timeoutMs', 'timeout_ms'], ['retries', 'retries'],
 ]
+
+const collect = (v: string, prev: string[] = []) => [...prev, v]
+
+/** The newest unfinished-or-finished run folder of this suite and model under reportsDir, for --resume without --out. */
+function latestRun(reportsDir: string, suite: string, model: string): string | null {
+  const prefix = defaultOutDir(reportsDir, suite, model, new Date(0)).replace(/19700101T000000Z$/, '')
+  const dir = dirname(prefix)
+  if (!existsSync(dir)) return null
+  const base = basename(prefix)
+  const found = readdirSync(dir).filter((n) => n.startsWith(base) && existsSync(join(dir, n, 'records.jsonl'))).sort()
+  return found.length ? join(dir, found[found.length - 1]) : null
+}
 
 /** `rmbench run <suite>`: scores a suite with a model and writes results.json + scores.jsonl. */
 export function registerRun(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -43,6 +59,13 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--lm <name=spec>', 'an LM for an expr: model (repeatable), e.g. --lm policy=onnx:./policy', (v: string, prev: string[] = []) => [...prev, v])
     .option('--beta <x>', "the value of 'beta' in an expr: model (default 1)")
     .option('--judge <name>', "self-preference suites: the judge's model name as the data spells it (overrides judge.name)")
+    .option('--endpoint <url>', 'a replica of a served model (vllm:, openai:, tei:); repeat for several', collect)
+    .option('--concurrency <n>', 'served models: requests in flight per replica')
+    .option('--timeout-ms <n>', 'served models: per-request timeout')
+    .option('--retries <n>', 'served models: further attempts after a retryable failure')
+    .option('--shard <i/N>', 'score only shard i of N (by request hash); combine the N folders with rmbench merge')
+    .option('--resume', 'continue the newest run of this suite and model (or the --out folder): nothing finished is scored again')
+    .option('--retry-errors', 'ask again for requests that failed in an earlier attempt of this run (they are kept as failures otherwise)')
     .option('--limit <n>', 'score only the first n examples')
     .option('--offline', 'use only the hub cache (same as HF_HUB_OFFLINE=1); a missing file is an error naming it')
     .option('-q, --quiet', 'no progress on stderr')
@@ -58,6 +81,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       const config = await loadConfig(cwd, flags.config)
       const opts: RunnerOptions = {}
       for (const [flag, key] of FLAG_OPTIONS) if (flags[flag] !== undefined) opts[key] = String(flags[flag])
+      if (flags.endpoint?.length) opts.endpoints = flags.endpoint.join(',')
+      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard)
       let limit: number | undefined
       if (flags.limit !== undefined) {
         limit = Number(flags.limit)
@@ -71,8 +96,18 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       }
       const hub = cliHub(io, { offline: flags.offline, quiet: flags.quiet })
       const { runner, spec } = await resolveModel(flags.model, opts, config, warn, cwd, { lms: flags.lm, beta, hub })
-      const outDir = flags.out ?? defaultOutDir(config.reportsDir, suite.spec.name, runner.id)
+      let outDir = flags.out ?? defaultOutDir(config.reportsDir, suite.spec.name, shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id)
+      if (flags.resume && !flags.out) {
+        const found = latestRun(config.reportsDir, suite.spec.name, shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id)
+        if (!found) throw new RmbenchError('E_USAGE', `--resume: no earlier run of ${suite.spec.name} with ${runner.id} under ${config.reportsDir}/; pass its folder with --out.`)
+        outDir = found
+        io.err(`rmbench: resuming ${outDir}\n`)
+      } else if (flags.resume && !existsSync(join(flags.out!, 'records.jsonl'))) {
+        throw new RmbenchError('E_USAGE', `--resume: ${flags.out} holds no records.jsonl, so there is nothing to resume; drop --resume to start there.`)
+      }
       const abort = new AbortController()
+      // Every request in flight to a served model listens for Ctrl-C: hundreds at once is expected, not a leak.
+      setMaxListeners(0, abort.signal)
       let interrupts = 0
       const onSigint = () => {
         if (++interrupts > 1) process.exit(130)
@@ -81,12 +116,21 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       }
       process.on('SIGINT', onSigint)
       try {
-        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub, png: flags.png })
-        if (outcome.interrupted || !outcome.result) {
-          io.err(`rmbench: interrupted; ${outcome.scored} scores are saved in ${outcome.outDir}/records.jsonl. Resume with: rmbench run ${suiteArg} --out ${outcome.outDir}\n`)
+        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub, png: flags.png, retryErrors: flags.retryErrors, shard, judge: flags.judge })
+        const health = runner.health?.()
+        if (health) warn(health)
+        if (outcome.interrupted) {
+          io.err(`rmbench: interrupted; ${outcome.scored} scores are saved in ${outcome.outDir}/records.jsonl. Resume with: rmbench run ${suiteArg} --out ${outcome.outDir}${shard ? ` --shard ${flags.shard}` : ''}\n`)
           setExit(130)
           return
         }
+        if (outcome.shard) {
+          const c = outcome.shard.counts
+          io.out(`shard ${shard!.index}/${shard!.count}: ${c.scored} of ${c.requests} requests scored${c.failed ? `, ${c.failed} FAILED (--retry-errors to ask again)` : ''}; records in ${outcome.outDir}.\nWhen all ${shard!.count} shards are done: rmbench merge <their folders> --out <dir>\n`)
+          return
+        }
+        if (!outcome.result) return
+        if (outcome.failedBefore) warn(`${outcome.failedBefore} request(s) failed in an earlier attempt and were not asked again; --retry-errors asks them again.`)
         if (format === 'json') io.out(JSON.stringify(outcome.result, null, 2) + '\n')
         else if (format === 'table') io.out(formatSummary(outcome.result, outcome.outDir))
         else io.out(readFileSync(join(outcome.outDir, `report.${format}`), 'utf8'))

@@ -51,11 +51,12 @@ function findModelFile(dir: string, file: string | undefined): string {
 }
 
 /** Reads a model folder: graph, tokenizer, tokenizer config, chat template, config. */
-export function loadModelFolder(dirArg: string, opts: { file?: string } = {}): ModelFolder {
+export function loadModelFolder(dirArg: string, opts: { file?: string; tokenizerOnly?: boolean } = {}): ModelFolder {
   const dir = resolve(dirArg)
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new RmbenchError('E_MODEL_NOT_FOUND', `model folder ${dirArg} not found. An onnx: model is a folder with model.onnx and tokenizer.json.`, { dir })
-  const modelFile = findModelFile(dir, opts.file)
+    throw new RmbenchError('E_MODEL_NOT_FOUND', opts.tokenizerOnly ? `tokenizer folder ${dirArg} not found: it should hold tokenizer.json and tokenizer_config.json.` : `model folder ${dirArg} not found. An onnx: model is a folder with model.onnx and tokenizer.json.`, { dir })
+  // A served model's tokenizer folder has no graph: the server holds the weights.
+  const modelFile = opts.tokenizerOnly ? join(dir, 'model.onnx') : findModelFile(dir, opts.file)
   // onnx/model.onnx layouts keep the tokenizer and configs one level up.
   const roots = [...new Set([dirname(modelFile), dir])]
   const find = (name: string) => roots.map((r) => join(r, name)).find((p) => existsSync(p))
@@ -72,7 +73,7 @@ export function loadModelFolder(dirArg: string, opts: { file?: string } = {}): M
   return {
     dir,
     modelFile,
-    externalData: [modelFile + '.data', modelFile + '_data', join(dirname(modelFile), 'model.onnx_data')].filter((f, i, a) => existsSync(f) && a.indexOf(f) === i),
+    externalData: opts.tokenizerOnly ? [] : [modelFile + '.data', modelFile + '_data', join(dirname(modelFile), 'model.onnx_data')].filter((f, i, a) => existsSync(f) && a.indexOf(f) === i),
     tokenizerFile,
     tokenizerJson: readJson(tokenizerFile),
     tokenizerConfig,

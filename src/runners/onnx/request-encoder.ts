@@ -87,12 +87,7 @@ export class RequestEncoder {
    * merges across the boundary belongs to the response, as offset-based rules say.
    */
   encodeLm(req: RewardRequest): EncodedLm {
-    if (!this.renderer) throw new RmbenchError('E_TEMPLATE', `template 'pair' encodes two texts for a classifier; a language model needs a chat or named template.`)
-    const role = req.turnRole ?? 'assistant'
-    // Only an assistant turn is preceded by the generation prompt; a user follow-up starts a plain turn.
-    const promptText = this.renderer.render(req.prompt, role === 'assistant')
-    const rendered = this.renderer.render([...req.prompt, { role, content: req.response }])
-    const full = rendered.startsWith(promptText) ? rendered : promptText + req.response
+    const { promptText, full } = this.renderLm(req)
     const { maxLength, truncationSide, addSpecialTokens } = this.settings
     const withSpecials = (ids: number[]) => (addSpecialTokens ? this.post.apply(ids).ids : ids)
     const p = withSpecials(this.ids(promptText))
@@ -102,6 +97,16 @@ export class RequestEncoder {
     const dropped = all.length - kept.length
     const shift = truncationSide === 'left' ? dropped : 0
     return { ids: kept, typeIds: kept.map(() => 0), truncated: dropped > 0, start: Math.max(1, start - shift) }
+  }
+
+  /** The texts a log-likelihood reads: the prompt up to the response, and the whole conversation with it. */
+  renderLm(req: RewardRequest): { promptText: string; full: string } {
+    if (!this.renderer) throw new RmbenchError('E_TEMPLATE', `template 'pair' encodes two texts for a classifier; a language model needs a chat or named template.`)
+    const role = req.turnRole ?? 'assistant'
+    // Only an assistant turn is preceded by the generation prompt; a user follow-up starts a plain turn.
+    const promptText = this.renderer.render(req.prompt, role === 'assistant')
+    const rendered = this.renderer.render([...req.prompt, { role, content: req.response }])
+    return { promptText, full: rendered.startsWith(promptText) ? rendered : promptText + req.response }
   }
 
   /** Encodes one request: template, tokenise, truncate to maxLength (special tokens included), add specials. */

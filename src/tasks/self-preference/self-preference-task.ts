@@ -70,11 +70,12 @@ export const selfPreferenceTask: Task = {
       const ref = (role: string) => ({ exampleId: ex.id, role, position: 0 })
       if (isPointwise(ex)) {
         const prompt = pointwisePrompt(spec, ex)
-        return scale(spec).map((k) => ({ exampleId: ex.id, role: `rate/${k}`, lm: 'judge', request: { prompt, response: String(k), ref: ref(`rate/${k}`) } }))
+        const choices = scale(spec).map(String)
+        return choices.map((k) => ({ exampleId: ex.id, role: `rate/${k}`, lm: 'judge', request: { prompt, response: k, choices, ref: ref(`rate/${k}`) } }))
       }
       return orders(spec).flatMap((o) => {
         const prompt = pairwisePrompt(spec, ex, o)
-        return [[`${o}/A`, la], [`${o}/B`, lb]].map(([role, response]) => ({ exampleId: ex.id, role, lm: 'judge', request: { prompt, response, ref: ref(role) } }))
+        return [[`${o}/A`, la], [`${o}/B`, lb]].map(([role, response]) => ({ exampleId: ex.id, role, lm: 'judge', request: { prompt, response, choices: [la, lb], ref: ref(role) } }))
       })
     })
   },

@@ -1,0 +1,136 @@
+import { hashOf, sha256, stableStringify } from '../../util/hash.ts'
+import { choiceOption, intOption } from '../option-values.ts'
+import { rewardHead, type RewardHead } from '../onnx/reward-head.ts'
+import type { RewardRequest, Runner, RunnerFactory, RunnerOptions, Scored } from '../types.ts'
+import { callInBatches } from './batched-calls.ts'
+import { askChat, labelLogprob, type ChatAnswer } from './chat-judge.ts'
+import { completionLogprobs, type LmInput } from './completion-logprobs.ts'
+import type { ReplicaPool } from './replica-pool.ts'
+import { classifyApi, poolingApi, type RewardApi, type RewardInput } from './reward-apis.ts'
+import { openAiServerInfo } from './server-info.ts'
+import { ENCODER_OPTIONS, servedEncoding, type ServedEncoding } from './served-encoder.ts'
+import { endpointsFrom, POOL_OPTIONS, poolFrom, poolSummary, tokenizerDir } from './served-options.ts'
+
+/** The served APIs, by the `api` option's value, and what each gives. */
+const APIS = {
+  pooling: 'reward',
+  classify: 'reward',
+  completions: 'logprob',
+  prompt_logprobs: 'logprob',
+  chat: 'judge',
+} as const
+type ApiName = keyof typeof APIS
+
+const REWARD_APIS: Record<string, RewardApi> = { pooling: poolingApi, classify: classifyApi }
+
+/** How many chunks of work keep every replica's request slots full. */
+export function parallelChunks(pool: ReplicaPool, concurrency: number, batchSize: number, chunk: number): number {
+  return Math.max(2, Math.ceil((pool.endpoints.length * concurrency * batchSize) / chunk) + 1)
+}
+
+/** Reward inputs: token ids (default), or the rendered text with the server told not to add special tokens twice. */
+function rewardInputs(e: ServedEncoding, batch: RewardRequest[]): RewardInput[] {
+  if (e.inputs === 'tokens') return batch.map((r) => e.enc.encode(r).ids)
+  return batch.map((r) => e.enc.render(r) ?? r.prompt.map((m) => m.content).join('\n\n') + '\n\n' + r.response)
+}
+
+/** Log-likelihood inputs: ids with the response's first token, or the text with its first response character. */
+function lmInputs(e: ServedEncoding, batch: RewardRequest[]): LmInput[] {
+  if (e.inputs === 'tokens') return batch.map((r) => e.enc.encodeLm(r))
+  return batch.map((r) => {
+    const { promptText, full } = e.enc.renderLm(r)
+    return { text: full, startChar: promptText.length }
+  })
+}
+
+/** Builds the `vllm:` or `openai:` factory; they differ in default API, which APIs exist, and the key's env var. */
+function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: ApiName, keyEnv: string): RunnerFactory {
+  return {
+    name,
+    options: {
+      api: `${apis.join(' | ')} (default ${defaultApi}): ${apis.map((a) => `${a} → ${APIS[a]}`).join(', ')}`,
+      label: 'reward column of a multi-label head: index, name, or <good>-<bad>',
+      top_logprobs: 'api=chat: alternatives asked for the verdict token (default 20, the OpenAI limit; vLLM allows up to its --max-logprobs)',
+      ...ENCODER_OPTIONS,
+      ...POOL_OPTIONS,
+    },
+    async create(target, options: RunnerOptions, ctx) {
+      const api = choiceOption(options, 'api', apis, defaultApi)
+      const pool = poolFrom(endpointsFrom(target, options, name), options, ctx, keyEnv)
+      const server = await openAiServerInfo(pool, options.model === undefined ? undefined : String(options.model), name === 'vllm')
+      const concurrency = intOption(options, 'concurrency', 8)
+      const kind = APIS[api]
+      // A chat judge sends messages: the server's template applies, and no tokenizer is needed.
+      const encoding = kind === 'judge' ? null : servedEncoding(tokenizerDir(options, ctx.cwd), options, `${name}:${target} (api=${api})`)
+      const batchSize = intOption(options, 'batch_size', kind === 'judge' ? 1 : encoding?.inputs === 'text' && kind === 'logprob' ? 4 : 16)
+      const label = options.label === undefined ? undefined : String(options.label)
+      const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
+      const heads = new Map<number, RewardHead>()
+      const read = (logits: number[]): Scored => {
+        if (!heads.has(logits.length)) heads.set(logits.length, rewardHead(logits.length, id2label, label))
+        const v = heads.get(logits.length)!.read(logits, 0, logits.length)
+        return Number.isFinite(v) ? { value: v } : { error: { code: 'E_NONFINITE', message: `the server returned ${v}` } }
+      }
+      const settings = encoding ? { ...encoding.enc.settings, inputs: encoding.inputs } : {}
+      const info = {
+        runner: name,
+        api,
+        servedModel: server.model,
+        servedModelRoot: server.root,
+        serverVersion: server.version,
+        replicas: pool.endpoints.length,
+        template: encoding?.template ?? 'server',
+        templateHash: encoding?.enc.templateHash ?? null,
+        tokenizerHash: encoding?.enc.tokenizerHash ?? null,
+        maxLength: encoding?.enc.settings.maxLength ?? null,
+        inputs: encoding?.inputs ?? 'messages',
+        revision: options.revision === undefined ? null : String(options.revision),
+        reward: kind === 'reward' ? (label ?? 'the only logit, or log-odds of two') : kind === 'judge' ? `log p(verdict label) among the top ${options.top_logprobs ?? 20}` : 'Σ log p(response tokens | prompt)',
+      }
+      // Replica URLs and the server version are left out: replicas of one model (and shards run on other hosts) must share scores.
+      const fingerprint = hashOf({ runner: name, api, model: server.model, root: server.root, revision: info.revision, tokenizer: info.tokenizerHash, template: info.templateHash, settings, label: label ?? null, ...(kind === 'judge' ? { top: options.top_logprobs ?? 20 } : {}) })
+      const runner: Runner & { reward?: Runner['reward']; logprob?: Runner['logprob'] } = {
+        id: server.model.split('/').pop()!.replace(/[^\w.-]+/g, '-'),
+        fingerprint,
+        info,
+        batchSize,
+        capabilities: kind === 'reward' ? { reward: true } : { logprob: true },
+        parallel: parallelChunks(pool, concurrency, batchSize, Math.max(batchSize * 4, 64)),
+        batchInvariant: true,
+        health: () => poolSummary(pool),
+        sizeOf: (r) => r.response.length + r.prompt.reduce((n, m) => n + m.content.length, 0),
+      }
+      if (kind === 'reward') {
+        const rapi = REWARD_APIS[api]
+        // Text inputs were rendered with the template's own special tokens; the server must not add them again.
+        const extra = encoding!.inputs === 'text' ? { add_special_tokens: encoding!.enc.settings.addSpecialTokens } : {}
+        runner.reward = (batch, signal) => callInBatches(rewardInputs(encoding!, batch), batchSize, async (part) => (await rapi.call(pool, server.model, part, extra, signal)).map(read))
+      } else if (kind === 'logprob') {
+        const mode = api === 'prompt_logprobs' ? 'prompt_logprobs' : 'echo'
+        runner.logprob = (batch, signal) => callInBatches(lmInputs(encoding!, batch), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal))
+      } else {
+        // Both labels of one prompt come as two requests: ask the judge once per prompt.
+        const asked = new Map<string, Promise<ChatAnswer>>()
+        const topLogprobs = intOption(options, 'top_logprobs', 20, 0)
+        const ask = (r: RewardRequest, signal?: AbortSignal) => {
+          const k = sha256(stableStringify(r.prompt))
+          if (!asked.has(k)) {
+            if (asked.size > 4096) asked.delete(asked.keys().next().value!)
+            const p = askChat(pool, server.model, r.prompt, topLogprobs, signal)
+            p.catch(() => asked.delete(k))
+            asked.set(k, p)
+          }
+          return asked.get(k)!
+        }
+        runner.logprob = (batch, signal) => callInBatches(batch, 1, async ([r]) => [labelLogprob(await ask(r, signal), r)])
+      }
+      return runner
+    },
+  }
+}
+
+/** `vllm:http://host:8000`: a vLLM server — rewards via /pooling or /classify, log-probs via /v1/completions, judges via chat. */
+export const vllmRunner = servedFactory('vllm', ['pooling', 'classify', 'completions', 'prompt_logprobs', 'chat'], 'pooling', 'VLLM_API_KEY')
+
+/** `openai:https://host/v1`: any OpenAI-compatible server — log-probs via /v1/completions (echo), judges via chat. */
+export const openAiRunner = servedFactory('openai', ['completions', 'chat'], 'completions', 'OPENAI_API_KEY')

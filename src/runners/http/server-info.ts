@@ -1,0 +1,56 @@
+import { RmbenchError } from '../../errors.ts'
+import { didYouMean } from '../../util/did-you-mean.ts'
+import { HttpFailure } from './http-failure.ts'
+import { arr, obj } from './json-shape.ts'
+import type { ReplicaPool } from './replica-pool.ts'
+
+/** What a server says about itself, for provenance and the fingerprint. */
+export interface ServerInfo { version: string | null; model: string; root: string | null; models: string[] }
+
+/** Turns "cannot reach any replica" into a coded error that says what to check. */
+export function unreachable(pool: ReplicaPool, e: unknown): never {
+  if (e instanceof HttpFailure)
+    throw new RmbenchError('E_HTTP_UNREACHABLE', `cannot get an answer from ${pool.endpoints.join(', ')} (${e.message}). Is the server up, and is the URL its root (e.g. http://localhost:8000)?`, { endpoints: pool.endpoints })
+  throw e
+}
+
+/**
+ * Asks an OpenAI-compatible server for its models (`GET /v1/models`) and, for vLLM, its version (`GET /version`),
+ * and picks the served model: the one named, or the only/first one listed.
+ */
+export async function openAiServerInfo(pool: ReplicaPool, wanted: string | undefined, askVersion: boolean): Promise<ServerInfo> {
+  let list: { id: string; root: string | null }[]
+  try {
+    list = await pool.get('/v1/models', (json) => arr(obj(json, 'the answer').data, "'data'").map((m, i) => {
+      const o = obj(m, `data[${i}]`)
+      return { id: String(o.id), root: typeof o.root === 'string' ? o.root : null }
+    }))
+  } catch (e) {
+    return unreachable(pool, e)
+  }
+  let version: string | null = null
+  if (askVersion) {
+    try {
+      version = await pool.get('/version', (json) => String(obj(json, 'the answer').version))
+    } catch { /* older servers and proxies lack it: recorded as unknown */ }
+  }
+  const ids = list.map((m) => m.id)
+  const pick = wanted === undefined ? list[0] : list.find((m) => m.id === wanted)
+  if (!pick) {
+    if (wanted !== undefined && !ids.length) return { version, model: wanted, root: null, models: ids } // a proxy that lists nothing
+    throw new RmbenchError('E_MODEL_SPEC', wanted === undefined ? `${pool.endpoints[0]} serves no models (GET /v1/models is empty).` : `model=${wanted}: ${pool.endpoints[0]} serves ${ids.join(', ')}.${didYouMean(wanted, ids)}`, { option: 'model' })
+  }
+  return { version, model: pick.id, root: pick.root, models: ids }
+}
+
+/** TEI's `GET /info`: model id, revision and server version. */
+export async function teiServerInfo(pool: ReplicaPool): Promise<ServerInfo & { sha: string | null }> {
+  try {
+    return await pool.get('/info', (json) => {
+      const o = obj(json, 'the answer')
+      return { version: typeof o.version === 'string' ? o.version : null, model: String(o.model_id), root: null, models: [String(o.model_id)], sha: typeof o.model_sha === 'string' ? o.model_sha : null }
+    })
+  } catch (e) {
+    return unreachable(pool, e)
+  }
+}

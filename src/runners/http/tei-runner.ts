@@ -1,0 +1,74 @@
+import { hashOf } from '../../util/hash.ts'
+import { boolOption, intOption } from '../option-values.ts'
+import { rewardHead, type RewardHead } from '../onnx/reward-head.ts'
+import type { RunnerFactory, Scored } from '../types.ts'
+import { callInBatches } from './batched-calls.ts'
+import { teiPredict, type RewardInput } from './reward-apis.ts'
+import { teiServerInfo } from './server-info.ts'
+import { ENCODER_OPTIONS, servedEncoding } from './served-encoder.ts'
+import { endpointsFrom, POOL_OPTIONS, poolFrom, poolSummary, tokenizerDir } from './served-options.ts'
+import { parallelChunks } from './served-runner.ts'
+
+/**
+ * `tei:http://host:8080`: a text-embeddings-inference server running a sequence classifier, via `POST /predict`
+ * with raw scores. TEI tokenises server-side, so inputs are texts: the chat template rendered here when a
+ * tokenizer folder is given, else (prompt, response) as a text pair — what BERT/DeBERTa-style reward models take.
+ */
+export const teiRunner: RunnerFactory = {
+  name: 'tei',
+  options: {
+    label: 'reward column of a multi-label head: index, name, or <good>-<bad>',
+    truncate: 'true | false: let the server truncate over-long inputs (default false: they fail, named)',
+    ...Object.fromEntries(Object.entries(ENCODER_OPTIONS).filter(([k]) => k !== 'inputs')),
+    ...Object.fromEntries(Object.entries(POOL_OPTIONS).filter(([k]) => k !== 'model')),
+  },
+  async create(target, options, ctx) {
+    const pool = poolFrom(endpointsFrom(target, options, 'tei'), options, ctx, null)
+    const server = await teiServerInfo(pool)
+    const dir = tokenizerDir(options, ctx.cwd)
+    const encoding = dir ? servedEncoding(dir, options, `tei:${target}`, 'pair') : null
+    const batchSize = intOption(options, 'batch_size', 16)
+    const concurrency = intOption(options, 'concurrency', 8)
+    const label = options.label === undefined ? undefined : String(options.label)
+    const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
+    const labels = Object.keys(id2label).length ? Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]) : null
+    const api = teiPredict(labels)
+    const truncate = boolOption(options, 'truncate', false)!
+    const heads = new Map<number, RewardHead>()
+    const read = (logits: number[]): Scored => {
+      if (!heads.has(logits.length)) heads.set(logits.length, rewardHead(logits.length, id2label, label))
+      const v = heads.get(logits.length)!.read(logits, 0, logits.length)
+      return Number.isFinite(v) ? { value: v } : { error: { code: 'E_NONFINITE', message: `the server returned ${v}` } }
+    }
+    const pairMode = !encoding || encoding.template === 'pair'
+    const info = {
+      runner: 'tei',
+      api: 'predict',
+      servedModel: server.model,
+      servedModelRoot: server.sha,
+      serverVersion: server.version,
+      replicas: pool.endpoints.length,
+      template: pairMode ? 'pair' : encoding!.template,
+      templateHash: encoding?.enc.templateHash ?? null,
+      tokenizerHash: encoding?.enc.tokenizerHash ?? null,
+      maxLength: null,
+      inputs: pairMode ? 'text pair' : 'text',
+      revision: options.revision === undefined ? server.sha : String(options.revision),
+      reward: label ?? 'the only logit, or log-odds of two',
+    }
+    const toInput = (r: Parameters<NonNullable<import('../types.ts').Runner['reward']>>[0][number]): RewardInput =>
+      pairMode ? [r.prompt.map((m) => m.content).join('\n\n'), r.response] : encoding!.enc.render(r)!
+    return {
+      id: server.model.split('/').pop()!.replace(/[^\w.-]+/g, '-'),
+      fingerprint: hashOf({ runner: 'tei', model: server.model, revision: info.revision, template: info.templateHash ?? 'pair', label: label ?? null, truncate }),
+      info,
+      batchSize,
+      capabilities: { reward: true },
+      parallel: parallelChunks(pool, concurrency, batchSize, Math.max(batchSize * 4, 64)),
+      batchInvariant: true,
+      health: () => poolSummary(pool),
+      sizeOf: (r) => r.response.length + r.prompt.reduce((n, m) => n + m.content.length, 0),
+      reward: (batch, signal) => callInBatches(batch.map(toInput), batchSize, async (part) => (await api.call(pool, server.model, part, { truncate }, signal)).map(read)),
+    }
+  },
+}
