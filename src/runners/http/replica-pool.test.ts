@@ -21,7 +21,7 @@ async function server(handle: (req: IncomingMessage, res: ServerResponse, n: num
   s.url = `http://127.0.0.1:${(s.srv.address() as AddressInfo).port}`
   return s
 }
-const ok = (res: ServerResponse, body: unknown = { ok: true }, delay = 0) => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), delay)
+const ok = (res: ServerResponse, body: unknown = { ok: true }, delay = 0): void => void setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), delay)
 const opts = (o: Partial<PoolOptions> = {}): PoolOptions => ({ concurrency: 4, retries: 4, timeoutMs: 2000, backoffMs: 5, maxBackoffMs: 20, ejectAfter: 3, cooldownMs: 200, ...o })
 const close = (...ss: { srv: Server | null }[]) => Promise.all(ss.map((s) => new Promise((r) => s.srv!.close(r))))
 const read = (j: unknown) => j
@@ -95,7 +95,7 @@ t.test('429 on one replica sends the retry to another at once', async (t) => {
 t.test('4xx is not retried; the failure names status and server message, never the key', async (t) => {
   const s = await server((_q, res) => void res.writeHead(400, { 'content-type': 'application/json' }).end('{"object":"error","message":"This model\'s maximum context length is 512 tokens"}'))
   const pool = new ReplicaPool([s.url], opts({ headers: { authorization: 'Bearer sk-secret-123' } }))
-  const err = await pool.post('/x', {}, read).catch((e) => e)
+  const err = (await pool.post('/x', {}, read).catch((e: unknown) => e)) as HttpFailure
   t.ok(err instanceof HttpFailure)
   t.equal(err.code, 'E_HTTP_400')
   t.match(err.message, /maximum context length is 512/)
@@ -122,7 +122,7 @@ t.test('a replica that is down is taken out; the others carry the load; it comes
 t.test('gives up after the retries, with the last failure', async (t) => {
   const s = await server((_q, res) => void res.writeHead(503).end('{"message":"overloaded"}'))
   const pool = new ReplicaPool([s.url], opts({ retries: 2 }))
-  const err = await pool.post('/x', {}, read).catch((e) => e)
+  const err = (await pool.post('/x', {}, read).catch((e: unknown) => e)) as HttpFailure
   t.equal(err.code, 'E_HTTP_503')
   t.equal(s.count, 3, 'first attempt + 2 retries')
   t.equal(pool.stats.failed, 1)
@@ -135,7 +135,7 @@ t.test('an abort stops at once and is not retried', async (t) => {
   const ac = new AbortController()
   setTimeout(() => ac.abort(new Error('stop')), 50)
   const t0 = Date.now()
-  const err = await pool.post('/x', {}, read, ac.signal).catch((e) => e)
+  const err = (await pool.post('/x', {}, read, ac.signal).catch((e: unknown) => e)) as HttpFailure
   t.match(err.message, /stop/)
   t.ok(Date.now() - t0 < 1500)
   t.equal(s.count, 1)
@@ -145,7 +145,7 @@ t.test('an abort stops at once and is not retried', async (t) => {
 t.test('a well-formed answer of the wrong shape is not retried', async (t) => {
   const s = await server((_q, res) => ok(res, { nope: 1 }))
   const pool = new ReplicaPool([s.url], opts())
-  const err = await pool.post('/x', {}, () => { throw new Error("'data' is not a list") }).catch((e) => e)
+  const err = (await pool.post('/x', {}, () => { throw new Error("'data' is not a list") }).catch((e: unknown) => e)) as HttpFailure
   t.equal(err.code, 'E_HTTP_SHAPE')
   t.equal(s.count, 1)
   await close(s)
