@@ -81,6 +81,7 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   if (existsSync(join(outDir, 'results.json')) && !existsSync(join(outDir, 'records.jsonl')))
     throw new RmbenchError('E_USAGE', `${o.outDir} already holds results from another run; choose a new --out folder.`)
   const store = new ScoreStore(join(outDir, 'records.jsonl'))
+  if (store.discarded) o.warn?.(`${join(o.outDir, 'records.jsonl')}: ${store.discarded} torn or corrupt line(s) from an interrupted write were discarded; those scores are computed again.`)
   const plan = planRequests(requests, o.runner, store, { retryErrors: o.retryErrors, shard: o.shard })
   o.onProgress?.({ phase: 'score', done: 0, total: plan.todo.length, cached: plan.cached, errors: 0, elapsedMs: 0 })
   const scored = await scoreRequests(plan.todo, o.runner, store, {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { RmbenchError } from '../../errors.ts'
+import { assertUtf8 } from './assert-utf8.ts'
 import type { DataFormat, RawRow } from '../types.ts'
 
 /** JSON Lines: one JSON value per line; blank lines are skipped. */
@@ -8,6 +9,7 @@ export const jsonl: DataFormat = {
   name: 'jsonl',
   extensions: ['jsonl', 'ndjson'],
   async *read(file: string): AsyncIterable<RawRow> {
+    await assertUtf8(file)
     const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })
     let n = 0
     for await (const raw of lines) {
