@@ -117,6 +117,7 @@ export class ReplicaPool {
     r.consecutive = 0
     if (r.ejected) {
       r.ejected = false
+      r.ejections = 0 // it recovered: a later fault starts again from the short cooldown
       this.o.onEvent?.({ type: 'restore', endpoint: r.url, failures: 0 })
     }
   }

@@ -46,6 +46,8 @@ export function lengthBatches(order: number[], lengths: number[], batchSize: num
 }
 
 class OnnxRunner implements Runner {
+  /** Tokens fed to session.run: real ones and padding (for the padding-waste figure of `npm run bench`). */
+  readonly tokenCounts = { real: 0, padded: 0 }
   readonly capabilities: Runner['capabilities']
   /** Set for sequence classifiers (logits [B, labels]). */
   readonly reward?: Runner['reward']
@@ -99,6 +101,9 @@ class OnnxRunner implements Runner {
     const out = new Array<Scored>(encoded.length)
     for (const group of lengthBatches(order, lengths, batchSize, this.maxTokens)) {
       const rows = group.map((i) => encoded[i])
+      const width = Math.max(...rows.map((r) => r.ids.length))
+      for (const r of rows) this.tokenCounts.real += r.ids.length
+      this.tokenCounts.padded += width * rows.length
       const scores = read(await this.run(buildFeeds(ortLib.Tensor, this.s.inputs, rows, this.padId, side)), rows)
       group.forEach((idx, k) => (out[idx] = scores[k]))
     }
