@@ -56,7 +56,12 @@ const MAX_LISTED_ERRORS = 100
 /** Where a run writes by default: reports/<suite>-<model>-<timestamp>/. */
 export function defaultOutDir(reportsDir: string, suite: string, model: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
-  return join(reportsDir, `${suite}-${model.replace(/[^\w.-]+/g, '-')}-${stamp}`)
+  return runFolderPrefix(reportsDir, suite, model) + stamp
+}
+
+/** What every default run folder of this suite and model starts with (before its timestamp). */
+export function runFolderPrefix(reportsDir: string, suite: string, model: string): string {
+  return join(reportsDir, `${suite}-${model.replace(/[^\w.-]+/g, '-')}-`)
 }
 
 /** suite → plan → runner → score records → task metrics → results.json + scores.jsonl. */

@@ -19,6 +19,11 @@ export function scorerFor(runner: Runner, lm: string | undefined): (batch: Plann
   return named.logprob.bind(named)
 }
 
+/** Requests per chunk: what is scored (and made durable) between two appends to the store. */
+export function chunkSize(batchSize: number): number {
+  return Math.max(batchSize * 4, 64)
+}
+
 /** Options of the scoring loop. */
 export interface ScoreOptions { signal?: AbortSignal; onProgress?: (p: Progress) => void; cached: number; retryErrors?: boolean }
 
@@ -34,7 +39,7 @@ export async function scoreRequests(todo: PlannedRequest[], runner: Runner, stor
   const scorers = new Map([...new Set(todo.map((p) => p.lm))].map((lm) => [lm, scorerFor(runner, lm)]))
   const fp = runner.fingerprint
   const retry = Boolean(opts.retryErrors)
-  const chunk = Math.max(runner.batchSize * 4, 64)
+  const chunk = chunkSize(runner.batchSize)
   const t0 = performance.now()
   let errors = 0
   let done = 0
@@ -52,7 +57,8 @@ export async function scoreRequests(todo: PlannedRequest[], runner: Runner, stor
       if (got.length !== idx.length) throw new Error(`runner ${runner.id} returned ${got.length} scores for ${idx.length} requests`)
       idx.forEach((i, k) => (results[i] = got[k]))
     }
-    const keep = asked.map((p, i) => [p, results[i]] as const).filter(([p]) => missing.includes(p))
+    const wanted = new Set(missing)
+    const keep = asked.map((p, i) => [p, results[i]] as const).filter(([p]) => wanted.has(p))
     store.append(fp, keep.map(([p]) => p.key), keep.map(([, r]) => r))
     errors += keep.filter(([, r]) => 'error' in r).length
     done += keep.length

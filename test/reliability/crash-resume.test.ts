@@ -12,6 +12,18 @@ const lines = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n'
 const scores = (dir: string) => readFileSync(join(dir, 'scores.jsonl'), 'utf8')
 const figures = { 'runs killed (SIGKILL)': 0, 'runs stopped (Ctrl-C)': 0, 'runs resumed': 0, 'torn writes planted': 0, 'records compared': 0, 'records lost': 0, 'records duplicated': 0 }
 
+let uninterrupted: Promise<{ ref: string; unique: number }> | undefined
+/** The uninterrupted run every interrupted one is compared with (run once, shared by the tests). */
+function reference(): Promise<{ ref: string; unique: number }> {
+  uninterrupted ??= (async () => {
+    const ref = join(tmp(), 'ref')
+    const r = await cliAsync(['run', 'suites/quickstart', '-q', '--model', MODEL, '--out', ref])
+    if (r.code !== 0) throw new Error(r.stderr)
+    return { ref, unique: JSON.parse(readFileSync(join(ref, 'results.json'), 'utf8')).counts.unique }
+  })()
+  return uninterrupted
+}
+
 /** Starts a run and sends `signal` once it has recorded `target` scores; resolves with how many records it left. */
 async function interrupted(out: string, signal: NodeJS.Signals, target: number): Promise<{ kept: number; code: number | null }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), 'run', 'suites/quickstart', '-q', '--model', MODEL, '--out', out], { cwd: ROOT, stdio: 'ignore' })
@@ -38,9 +50,7 @@ function same(t: { equal(...a: any[]): unknown }, out: string, ref: string, uniq
 
 t.test('SIGKILL at random points, then resume: nothing lost, nothing duplicated, identical scores', async (t) => {
   const d = tmp()
-  const ref = join(d, 'ref')
-  t.equal((await cliAsync(['run', 'suites/quickstart', '-q', '--model', MODEL, '--out', ref])).code, 0)
-  const unique = JSON.parse(readFileSync(join(ref, 'results.json'), 'utf8')).counts.unique
+  const { ref, unique } = await reference()
   const rng = createRng(2026)
   for (let i = 0; i < 5; i++) {
     const out = join(d, `k${i}`)
@@ -58,9 +68,7 @@ t.test('SIGKILL at random points, then resume: nothing lost, nothing duplicated,
 
 t.test('Ctrl-C stops after the current batch with exit 130; the resumed run matches', async (t) => {
   const d = tmp()
-  const ref = join(d, 'ref')
-  await cliAsync(['run', 'suites/quickstart', '-q', '--model', MODEL, '--out', ref])
-  const unique = JSON.parse(readFileSync(join(ref, 'results.json'), 'utf8')).counts.unique
+  const { ref, unique } = await reference()
   const out = join(d, 'int')
   const { code, kept } = await interrupted(out, 'SIGINT', Math.floor(unique / 3))
   figures['runs stopped (Ctrl-C)']++
@@ -73,9 +81,7 @@ t.test('Ctrl-C stops after the current batch with exit 130; the resumed run matc
 
 t.test('a torn last record (a write cut mid-line) is detected, discarded and recomputed', async (t) => {
   const d = tmp()
-  const ref = join(d, 'ref')
-  await cliAsync(['run', 'suites/quickstart', '-q', '--model', MODEL, '--out', ref])
-  const unique = JSON.parse(readFileSync(join(ref, 'results.json'), 'utf8')).counts.unique
+  const { ref, unique } = await reference()
   const out = join(d, 'torn')
   await interrupted(out, 'SIGKILL', Math.floor(unique / 2))
   appendFileSync(join(out, 'records.jsonl'), '{"fp":"0123456789abcdef","key":"00ff","val')

@@ -5,7 +5,7 @@ import type { Command } from 'commander'
 import { loadConfig } from '../../config/load-config.ts'
 import { RmbenchError } from '../../errors.ts'
 import { formatSummary } from '../../report/reporters/console.ts'
-import { defaultOutDir, runSuite } from '../../run/run-suite.ts'
+import { defaultOutDir, runFolderPrefix, runSuite } from '../../run/run-suite.ts'
 import { parseShard } from '../../run/shard-manifest.ts'
 import type { RunnerOptions } from '../../runners/types.ts'
 import { loadSuite } from '../../suite/load-suite.ts'
@@ -33,7 +33,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v]
 
 /** The newest unfinished-or-finished run folder of this suite and model under reportsDir, for --resume without --out. */
 function latestRun(reportsDir: string, suite: string, model: string): string | null {
-  const prefix = defaultOutDir(reportsDir, suite, model, new Date(0)).replace(/19700101T000000Z$/, '')
+  const prefix = runFolderPrefix(reportsDir, suite, model)
   const dir = dirname(prefix)
   if (!existsSync(dir)) return null
   const base = basename(prefix)
@@ -56,7 +56,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--template <name>', "chat (tokenizer's own), pair, raw, tulu, chatml, hh")
     .option('--label <label>', 'reward column of a multi-label head: index, name, or good-bad')
     .option('--padding-side <side>', 'left | right')
-    .option('--lm <name=spec>', 'an LM for an expr: model (repeatable), e.g. --lm policy=onnx:./policy', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--lm <name=spec>', 'an LM for an expr: model (repeatable), e.g. --lm policy=onnx:./policy', collect)
     .option('--beta <x>', "the value of 'beta' in an expr: model (default 1)")
     .option('--judge <name>', "self-preference suites: the judge's model name as the data spells it (overrides judge.name)")
     .option('--endpoint <url>', 'a replica of a served model (vllm:, openai:, tei:); repeat for several', collect)
@@ -96,9 +96,10 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       }
       const hub = cliHub(io, { offline: flags.offline, quiet: flags.quiet })
       const { runner, spec } = await resolveModel(flags.model, opts, config, warn, cwd, { lms: flags.lm, beta, hub })
-      let outDir = flags.out ?? defaultOutDir(config.reportsDir, suite.spec.name, shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id)
+      const runName = shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id
+      let outDir = flags.out ?? defaultOutDir(config.reportsDir, suite.spec.name, runName)
       if (flags.resume && !flags.out) {
-        const found = latestRun(config.reportsDir, suite.spec.name, shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id)
+        const found = latestRun(config.reportsDir, suite.spec.name, runName)
         if (!found) throw new RmbenchError('E_USAGE', `--resume: no earlier run of ${suite.spec.name} with ${runner.id} under ${config.reportsDir}/; pass its folder with --out.`)
         outDir = found
         io.err(`rmbench: resuming ${outDir}\n`)

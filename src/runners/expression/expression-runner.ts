@@ -1,6 +1,7 @@
 import { RmbenchError } from '../../errors.ts'
 import { hashOf } from '../../util/hash.ts'
 import type { RewardRequest, Runner, Scored } from '../types.ts'
+import { requestChars } from '../request-size.ts'
 import { compileRewardExpression, useKey, type LmUse } from './reward-expression.ts'
 
 /** An expression reward over named causal LMs: DPO, reference-free average, CDR, FLR. */
@@ -31,7 +32,7 @@ export function expressionRunner(spec: ExpressionSpec): Runner {
     lms: spec.lms,
     info: { runner: 'expr', reward: spec.reward, ...Object.fromEntries(names.map((n) => [`lm.${n}`, spec.lms[n].id])), ...Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, v])) },
     batchSize: Math.min(...names.map((n) => spec.lms[n].batchSize)) * 4,
-    sizeOf: (r) => r.response.length + r.prompt.reduce((a, m) => a + m.content.length, 0),
+    sizeOf: requestChars,
     async reward(batch, signal) {
       const values = batch.map(() => new Map<string, { logp: number; tokens: number }>())
       const failures = new Array<Scored | undefined>(batch.length)

@@ -63,6 +63,11 @@ export class ReplicaPool {
     this.random = o.random ?? Math.random
   }
 
+  /** Requests in flight allowed per replica. */
+  get concurrency(): number {
+    return this.o.concurrency
+  }
+
   /** The endpoints, as given. */
   get endpoints(): string[] {
     return this.replicas.map((r) => r.url)

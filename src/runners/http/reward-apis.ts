@@ -1,3 +1,5 @@
+import { rewardHead, type RewardHead } from '../onnx/reward-head.ts'
+import type { Scored } from '../types.ts'
 import { arr, byIndex, num, obj } from './json-shape.ts'
 import type { ReplicaPool } from './replica-pool.ts'
 
@@ -52,5 +54,16 @@ export function teiPredict(labels: string[] | null): RewardApi {
           })
         })
       }, signal),
+  }
+}
+
+/** Turns one input's logits into its reward with the `label` choice (as onnx: does); a non-finite reward is that item's error. */
+export function logitsReader(id2label: Record<string, string>, label: string | undefined): (logits: number[]) => Scored {
+  // The head depends on the label count, known only from the first answer.
+  const heads = new Map<number, RewardHead>()
+  return (logits) => {
+    if (!heads.has(logits.length)) heads.set(logits.length, rewardHead(logits.length, id2label, label))
+    const v = heads.get(logits.length)!.read(logits, 0, logits.length)
+    return Number.isFinite(v) ? { value: v } : { error: { code: 'E_NONFINITE', message: `the server returned ${v}` } }
   }
 }

@@ -1,12 +1,13 @@
 import { hashOf, sha256, stableStringify } from '../../util/hash.ts'
 import { choiceOption, intOption } from '../option-values.ts'
-import { rewardHead, type RewardHead } from '../onnx/reward-head.ts'
-import type { RewardRequest, Runner, RunnerFactory, RunnerOptions, Scored } from '../types.ts'
+import { chunkSize } from '../../run/score-requests.ts'
+import { requestChars } from '../request-size.ts'
+import type { RewardRequest, Runner, RunnerFactory, RunnerOptions } from '../types.ts'
 import { callInBatches } from './batched-calls.ts'
 import { askChat, labelLogprob, type ChatAnswer } from './chat-judge.ts'
 import { completionLogprobs, type LmInput } from './completion-logprobs.ts'
 import type { ReplicaPool } from './replica-pool.ts'
-import { classifyApi, poolingApi, type RewardApi, type RewardInput } from './reward-apis.ts'
+import { classifyApi, logitsReader, poolingApi, type RewardApi, type RewardInput } from './reward-apis.ts'
 import { openAiServerInfo } from './server-info.ts'
 import { ENCODER_OPTIONS, servedEncoding, type ServedEncoding } from './served-encoder.ts'
 import { endpointsFrom, POOL_OPTIONS, poolFrom, poolSummary, tokenizerDir } from './served-options.ts'
@@ -23,9 +24,9 @@ type ApiName = keyof typeof APIS
 
 const REWARD_APIS: Record<string, RewardApi> = { pooling: poolingApi, classify: classifyApi }
 
-/** How many chunks of work keep every replica's request slots full. */
-export function parallelChunks(pool: ReplicaPool, concurrency: number, batchSize: number, chunk: number): number {
-  return Math.max(2, Math.ceil((pool.endpoints.length * concurrency * batchSize) / chunk) + 1)
+/** How many of the run's chunks in flight keep every replica's request slots full. */
+export function parallelChunks(pool: ReplicaPool, batchSize: number): number {
+  return Math.max(2, Math.ceil((pool.endpoints.length * pool.concurrency * batchSize) / chunkSize(batchSize)) + 1)
 }
 
 /** Reward inputs: token ids (default), or the rendered text with the server told not to add special tokens twice. */
@@ -58,19 +59,13 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
       const api = choiceOption(options, 'api', apis, defaultApi)
       const pool = poolFrom(endpointsFrom(target, options, name), options, ctx, keyEnv)
       const server = await openAiServerInfo(pool, options.model === undefined ? undefined : String(options.model), name === 'vllm')
-      const concurrency = intOption(options, 'concurrency', 8)
       const kind = APIS[api]
       // A chat judge sends messages: the server's template applies, and no tokenizer is needed.
       const encoding = kind === 'judge' ? null : servedEncoding(tokenizerDir(options, ctx.cwd), options, `${name}:${target} (api=${api})`)
       const batchSize = intOption(options, 'batch_size', kind === 'judge' ? 1 : encoding?.inputs === 'text' && kind === 'logprob' ? 4 : 16)
       const label = options.label === undefined ? undefined : String(options.label)
       const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
-      const heads = new Map<number, RewardHead>()
-      const read = (logits: number[]): Scored => {
-        if (!heads.has(logits.length)) heads.set(logits.length, rewardHead(logits.length, id2label, label))
-        const v = heads.get(logits.length)!.read(logits, 0, logits.length)
-        return Number.isFinite(v) ? { value: v } : { error: { code: 'E_NONFINITE', message: `the server returned ${v}` } }
-      }
+      const read = logitsReader(id2label, label)
       const settings = encoding ? { ...encoding.enc.settings, inputs: encoding.inputs } : {}
       const info = {
         runner: name,
@@ -89,16 +84,16 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
       }
       // Replica URLs and the server version are left out: replicas of one model (and shards run on other hosts) must share scores.
       const fingerprint = hashOf({ runner: name, api, model: server.model, root: server.root, revision: info.revision, tokenizer: info.tokenizerHash, template: info.templateHash, settings, label: label ?? null, ...(kind === 'judge' ? { top: options.top_logprobs ?? 20 } : {}) })
-      const runner: Runner & { reward?: Runner['reward']; logprob?: Runner['logprob'] } = {
+      const runner: Runner = {
         id: server.model.split('/').pop()!.replace(/[^\w.-]+/g, '-'),
         fingerprint,
         info,
         batchSize,
         capabilities: kind === 'reward' ? { reward: true } : { logprob: true },
-        parallel: parallelChunks(pool, concurrency, batchSize, Math.max(batchSize * 4, 64)),
+        parallel: parallelChunks(pool, batchSize),
         batchInvariant: true,
         health: () => poolSummary(pool),
-        sizeOf: (r) => r.response.length + r.prompt.reduce((n, m) => n + m.content.length, 0),
+        sizeOf: requestChars,
       }
       if (kind === 'reward') {
         const rapi = REWARD_APIS[api]

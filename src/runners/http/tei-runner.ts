@@ -1,9 +1,9 @@
 import { hashOf } from '../../util/hash.ts'
 import { boolOption, intOption } from '../option-values.ts'
-import { rewardHead, type RewardHead } from '../onnx/reward-head.ts'
-import type { RunnerFactory, Scored } from '../types.ts'
+import { requestChars } from '../request-size.ts'
+import type { RewardRequest, RunnerFactory } from '../types.ts'
 import { callInBatches } from './batched-calls.ts'
-import { teiPredict, type RewardInput } from './reward-apis.ts'
+import { logitsReader, teiPredict, type RewardInput } from './reward-apis.ts'
 import { teiServerInfo } from './server-info.ts'
 import { ENCODER_OPTIONS, servedEncoding } from './served-encoder.ts'
 import { endpointsFrom, POOL_OPTIONS, poolFrom, poolSummary, tokenizerDir } from './served-options.ts'
@@ -28,18 +28,12 @@ export const teiRunner: RunnerFactory = {
     const dir = tokenizerDir(options, ctx.cwd)
     const encoding = dir ? servedEncoding(dir, options, `tei:${target}`, 'pair') : null
     const batchSize = intOption(options, 'batch_size', 16)
-    const concurrency = intOption(options, 'concurrency', 8)
     const label = options.label === undefined ? undefined : String(options.label)
     const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
     const labels = Object.keys(id2label).length ? Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]) : null
     const api = teiPredict(labels)
     const truncate = boolOption(options, 'truncate', false)!
-    const heads = new Map<number, RewardHead>()
-    const read = (logits: number[]): Scored => {
-      if (!heads.has(logits.length)) heads.set(logits.length, rewardHead(logits.length, id2label, label))
-      const v = heads.get(logits.length)!.read(logits, 0, logits.length)
-      return Number.isFinite(v) ? { value: v } : { error: { code: 'E_NONFINITE', message: `the server returned ${v}` } }
-    }
+    const read = logitsReader(id2label, label)
     const pairMode = !encoding || encoding.template === 'pair'
     const info = {
       runner: 'tei',
@@ -56,7 +50,7 @@ export const teiRunner: RunnerFactory = {
       revision: options.revision === undefined ? server.sha : String(options.revision),
       reward: label ?? 'the only logit, or log-odds of two',
     }
-    const toInput = (r: Parameters<NonNullable<import('../types.ts').Runner['reward']>>[0][number]): RewardInput =>
+    const toInput = (r: RewardRequest): RewardInput =>
       pairMode ? [r.prompt.map((m) => m.content).join('\n\n'), r.response] : encoding!.enc.render(r)!
     return {
       id: server.model.split('/').pop()!.replace(/[^\w.-]+/g, '-'),
@@ -64,10 +58,10 @@ export const teiRunner: RunnerFactory = {
       info,
       batchSize,
       capabilities: { reward: true },
-      parallel: parallelChunks(pool, concurrency, batchSize, Math.max(batchSize * 4, 64)),
+      parallel: parallelChunks(pool, batchSize),
       batchInvariant: true,
       health: () => poolSummary(pool),
-      sizeOf: (r) => r.response.length + r.prompt.reduce((n, m) => n + m.content.length, 0),
+      sizeOf: requestChars,
       reward: (batch, signal) => callInBatches(batch.map(toInput), batchSize, async (part) => (await api.call(pool, server.model, part, { truncate }, signal)).map(read)),
     }
   },

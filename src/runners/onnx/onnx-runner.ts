@@ -4,6 +4,7 @@ import { RmbenchError } from '../../errors.ts'
 import { hashOf } from '../../util/hash.ts'
 import { hashFile } from '../../util/hash-file.ts'
 import { boolOption, choiceOption, intOption } from '../option-values.ts'
+import { requestChars } from '../request-size.ts'
 import type { RewardRequest, Runner, RunnerFactory, Scored } from '../types.ts'
 import { buildFeeds, checkInputs, type PaddingSide } from './input-feeds.ts'
 import { loadModelFolder, type ModelFolder } from './model-folder.ts'
@@ -81,7 +82,7 @@ class OnnxRunner implements Runner {
   }
 
   sizeOf(req: RewardRequest): number {
-    return req.response.length + req.prompt.reduce((n, m) => n + m.content.length, 0)
+    return requestChars(req)
   }
 
   private checkVocab(e: Encoded): void {
