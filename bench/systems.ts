@@ -1,17 +1,18 @@
 // One system of `npm run bench`, in its own process so its peak RSS is its own: prints one JSON line.
-//   node --import tsx bench/systems.ts <limit|rmbench|naive> <model dir> <suite dir> [out dir]
-import { readFileSync } from 'node:fs'
+//   node --import tsx bench/systems.ts <limit|rmbench|naive|peer> <model dir> <suite dir> [out dir] [cache dir]
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { createRunner, parseModelSpec } from '../src/runners/registry.ts'
-import { lengthBatches } from '../src/runners/onnx/onnx-runner.ts'
+import { lengthBatches } from '../src/runners/onnx/length-batches.ts'
 import { loadModelFolder } from '../src/runners/onnx/model-folder.ts'
 import { RequestEncoder } from '../src/runners/onnx/request-encoder.ts'
 import type { RewardRequest } from '../src/runners/types.ts'
 import { runSuite } from '../src/run/run-suite.ts'
+import { ScoreCache } from '../src/run/score-cache.ts'
 import { loadSuite } from '../src/suite/load-suite.ts'
 
-const [system, modelDir, suiteDir, outDir] = process.argv.slice(2)
+const [system, modelDir, suiteDir, outDir, cacheDir] = process.argv.slice(2)
 const THREADS = Number(process.env.BENCH_THREADS ?? 0) || undefined
 const BATCH = 16
 const MAX_TOKENS = 65536
@@ -48,7 +49,17 @@ async function session() {
   return ort.InferenceSession.create(join(modelDir, 'model.onnx'), { graphOptimizationLevel: 'all', executionProviders: ['cpu'], ...(THREADS ? { intraOpNumThreads: THREADS } : {}) })
 }
 
+async function streamed(): Promise<Record<string, number>> {
+  // Memory flat in dataset size: a streamed pairwise run with the length baseline over the suite's data.
+  const runner = await createRunner(parseModelSpec('baseline:length'), { warn: () => {}, cwd: process.cwd() })
+  const t0 = performance.now()
+  const outcome = await runSuite({ suite: loadSuite(suiteDir), runner, modelSpec: 'baseline:length', outDir, stream: true })
+  const r = outcome.result!
+  return { examples: r.counts.examples, requests: r.counts.requests, accuracy: r.metrics.accuracy.value, wall: performance.now() - t0 }
+}
+
 async function main(): Promise<Record<string, number | string>> {
+  if (system === 'stream') return streamed()
   const reqs = requests()
   if (system === 'limit') {
     // The ceiling: ids computed beforehand (not timed), sorted by length, batched under the same budget.
@@ -82,14 +93,52 @@ async function main(): Promise<Record<string, number | string>> {
     return { requests: reqs.length, tokens, padded: tokens, ms: performance.now() - t0 }
   }
   if (system === 'rmbench') {
-    // rmbench end to end: load the suite and data, template, tokenise, batch, score, record, metrics, reports.
-    const runner = await createRunner(parseModelSpec(`onnx:${modelDir}?batch_size=${BATCH}${THREADS ? `&threads=${THREADS}` : ''}`), { warn: () => {}, cwd: process.cwd() })
+    // rmbench end to end, as `rmbench run` does it: open the model (or, with a warm cache, only its remembered
+    // facts), load the suite and data, template, tokenise, batch, score, record, metrics, reports.
+    const cache = cacheDir ? new ScoreCache(cacheDir) : null
     const t0 = performance.now()
-    const outcome = await runSuite({ suite: loadSuite(suiteDir), runner, modelSpec: 'bench', outDir })
+    const runner = await createRunner(parseModelSpec(`onnx:${modelDir}?batch_size=${BATCH}${THREADS ? `&threads=${THREADS}` : ''}`), { warn: () => {}, cwd: process.cwd(), memo: cache ?? undefined })
+    const t1 = performance.now()
+    const outcome = await runSuite({ suite: loadSuite(suiteDir), runner, modelSpec: 'bench', outDir, cache })
     const wall = performance.now() - t0
     const counts = (runner as unknown as { tokenCounts: { real: number; padded: number } }).tokenCounts
     const r = outcome.result!
-    return { requests: r.counts.unique, cached: r.counts.cached, tokens: counts.real, padded: counts.padded, ms: r.provenance.scoringMs, wall }
+    return { requests: r.counts.unique, cached: r.counts.cached, tokens: counts.real, padded: counts.padded, ms: r.provenance.scoringMs, openMs: t1 - t0, wall }
+  }
+  if (system === 'peer') {
+    // The JavaScript peer: @huggingface/transformers' text-classification pipeline on the same graph and
+    // tokenizer, given the same templated texts in data order, 16 at a time (an array input is one padded batch).
+    const peerDir = `${modelDir}-peer`
+    if (!existsSync(peerDir)) {
+      mkdirSync(join(peerDir, 'onnx'), { recursive: true })
+      symlinkSync(join(modelDir, 'model.onnx'), join(peerDir, 'onnx', 'model.onnx'))
+      for (const f of ['tokenizer.json', 'tokenizer_config.json']) symlinkSync(join(modelDir, f), join(peerDir, f))
+      // A BERT-style sequence classifier to transformers.js (inputs: input_ids, attention_mask); sigmoid keeps the order of rewards.
+      const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'))
+      writeFileSync(join(peerDir, 'config.json'), JSON.stringify({ ...config, model_type: 'bert', problem_type: 'multi_label_classification' }))
+    }
+    const tf = await import('@huggingface/transformers')
+    tf.env.allowRemoteModels = false
+    tf.env.localModelPath = join(peerDir, '..')
+    const clf = await tf.pipeline('text-classification', peerDir.split('/').pop()!, { dtype: 'fp32', device: 'cpu', ...(THREADS ? { session_options: { intraOpNumThreads: THREADS } } : {}) })
+    const enc = encoder()
+    const texts = reqs.map((r) => enc.render(r)!)
+    const tokens = reqs.reduce((a, r) => a + enc.encode(r).ids.length, 0)
+    const t0 = performance.now()
+    const scores: number[] = []
+    for (let i = 0; i < texts.length; i += BATCH) {
+      const out = (await clf(texts.slice(i, i + BATCH), { top_k: 1 })) as unknown as { score: number }[] | { score: number }[][]
+      for (const o of out) scores.push(Array.isArray(o) ? o[0].score : o.score)
+    }
+    const ms = performance.now() - t0
+    // Same model, same answers: the pipeline's sigmoid against raw onnxruntime logits on the first rows.
+    const s = await session()
+    let maxDiff = 0
+    for (let i = 0; i < Math.min(16, reqs.length); i++) {
+      const logit = Number((await s.run(feeds([enc.encode(reqs[i]).ids]))).logits.data[0])
+      maxDiff = Math.max(maxDiff, Math.abs(1 / (1 + Math.exp(-logit)) - scores[i]))
+    }
+    return { requests: reqs.length, tokens, padded: NaN, ms, maxDiffToOrt: maxDiff }
   }
   throw new Error(`unknown system ${system}`)
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isRmbenchError } from '../errors.ts'
 import { rmbenchVersion } from '../run/provenance.ts'
+import { registerCache } from './commands/cache.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerLeaderboard } from './commands/leaderboard.ts'
 import { registerFetch } from './commands/fetch.ts'
@@ -27,6 +28,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   registerReport(program, io)
   registerLeaderboard(program, io)
   registerMerge(program, io)
+  registerCache(program, io)
   try {
     await program.parseAsync(argv, { from: 'user' })
   } catch (e) {

@@ -4,9 +4,10 @@ import { createRunner, parseModelSpec, runners } from '../runners/registry.ts'
 import { expressionRunner, lmSetRunner } from '../runners/expression/expression-runner.ts'
 import type { Runner, RunnerOptions } from '../runners/types.ts'
 import type { Hub } from '../hub/hub-client.ts'
+import type { Memo } from '../util/memo.ts'
 
 /** LMs and constants for an `expr:` model given on the command line, and the hub client for hf: models. */
-export interface ExpressionFlags { lms?: string[]; beta?: number; hub?: () => Hub }
+export interface ExpressionFlags { lms?: string[]; beta?: number; hub?: () => Hub; memo?: Memo }
 
 /** `--lm name=spec` flags as a name → spec map. */
 function parseLmFlags(items: string[]): Record<string, string> {
@@ -19,9 +20,9 @@ function parseLmFlags(items: string[]): Record<string, string> {
   return out
 }
 
-async function resolveExpression(reward: string, lms: Record<string, string>, beta: number | undefined, flags: RunnerOptions, config: ResolvedConfig, warn: (m: string) => void, cwd: string, hub?: () => Hub): Promise<Runner> {
+async function resolveExpression(reward: string, lms: Record<string, string>, beta: number | undefined, flags: RunnerOptions, config: ResolvedConfig, warn: (m: string) => void, cwd: string, shared: Pick<ExpressionFlags, 'hub' | 'memo'>): Promise<Runner> {
   const runners: Record<string, Runner> = {}
-  for (const [name, spec] of Object.entries(lms)) runners[name] = (await resolveModel(spec, flags, config, warn, cwd, { hub })).runner
+  for (const [name, spec] of Object.entries(lms)) runners[name] = (await resolveModel(spec, flags, config, warn, cwd, { hub: shared.hub, memo: shared.memo })).runner
   return expressionRunner({ reward, lms: runners, constants: beta === undefined ? {} : { beta } })
 }
 
@@ -30,16 +31,16 @@ export async function resolveModel(arg: string | undefined, flags: RunnerOptions
   const name = arg ?? config.defaultModel
   if (!name) throw new RmbenchError('E_USAGE', `no model: pass --model <spec> (e.g. --model onnx:./fixtures/quickstart-rm or --model baseline:length), or set defaultModel in bench.config.ts.`)
   const named = parseLmFlags(expr.lms ?? [])
-  if (name.startsWith('expr:')) return { runner: await resolveExpression(name.slice(5), named, expr.beta, flags, config, warn, cwd, expr.hub), spec: name }
+  if (name.startsWith('expr:')) return { runner: await resolveExpression(name.slice(5), named, expr.beta, flags, config, warn, cwd, expr), spec: name }
   if (expr.lms?.length) {
     // --model <policy> --lm ref=<spec>: the model is the policy LM, the others join it by name.
-    const lms: Record<string, Runner> = { policy: (await resolveModel(name, flags, config, warn, cwd, { hub: expr.hub })).runner }
-    for (const [lm, spec] of Object.entries(named)) lms[lm] = (await resolveModel(spec, flags, config, warn, cwd, { hub: expr.hub })).runner
+    const lms: Record<string, Runner> = { policy: (await resolveModel(name, flags, config, warn, cwd, { hub: expr.hub, memo: expr.memo })).runner }
+    for (const [lm, spec] of Object.entries(named)) lms[lm] = (await resolveModel(spec, flags, config, warn, cwd, { hub: expr.hub, memo: expr.memo })).runner
     return { runner: lmSetRunner(lms), spec: `${name} + ${expr.lms.join(' ')}` }
   }
   const entry = config.models[name]
   if (entry !== undefined && typeof entry === 'object' && 'reward' in entry)
-    return { runner: await resolveExpression(entry.reward, entry.lms, entry.beta, flags, config, warn, config.root, expr.hub), spec: `${name} (${entry.reward})` }
+    return { runner: await resolveExpression(entry.reward, entry.lms, entry.beta, flags, config, warn, config.root, expr), spec: `${name} (${entry.reward})` }
   const text = entry === undefined ? name : typeof entry === 'string' ? entry : entry.spec
   const base: RunnerOptions = entry !== undefined && typeof entry === 'object' ? { ...entry.options } : {}
   if (entry !== undefined && typeof entry === 'object' && 'spec' in entry) {
@@ -54,6 +55,6 @@ export async function resolveModel(arg: string | undefined, flags: RunnerOptions
   const endpoints = [base.endpoints, spec.options.endpoints, flags.endpoints].filter((e) => e !== undefined).join(',')
   if (endpoints) merged.endpoints = endpoints
   spec.options = merged
-  const runner = await createRunner(spec, { warn, cwd: entry === undefined ? cwd : config.root, hub: expr.hub })
+  const runner = await createRunner(spec, { warn, cwd: entry === undefined ? cwd : config.root, hub: expr.hub, memo: expr.memo })
   return { runner, spec: entry === undefined ? text : `${name} (${text})` }
 }

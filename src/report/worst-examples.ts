@@ -5,16 +5,40 @@ export interface WorstExample { id: string; group: string; prompt: string; chose
 
 const MAX_TEXT = 2000
 
+const before = (a: WorstExample, b: WorstExample) => a.margin - b.margin || a.id.localeCompare(b.id)
+
+/**
+ * The n examples with the most negative chosen − rejected margin (pairwise-style rows), worst first, kept while
+ * examples stream past: only n texts are ever held.
+ */
+export class WorstKeeper {
+  private readonly kept: WorstExample[] = []
+  constructor(private readonly n = 10) {}
+
+  /** Considers one scored example and its scores.jsonl row. */
+  offer(ex: Example, row: Record<string, unknown>): void {
+    const margin = row.margin
+    if (typeof margin !== 'number' || !Number.isFinite(margin)) return
+    const last = this.kept[this.kept.length - 1]
+    if (this.kept.length >= this.n && (margin > last.margin || (margin === last.margin && ex.id.localeCompare(last.id) >= 0))) return
+    const prompt = ex.prompt.map((m) => (ex.prompt.length > 1 ? `${m.role}: ${m.content}` : m.content)).join('\n')
+    this.kept.push({ id: ex.id, group: ex.group, prompt: prompt.slice(0, MAX_TEXT), chosen: ex.chosen[0].slice(0, MAX_TEXT), rejected: ex.rejected[0].slice(0, MAX_TEXT), margin })
+    this.kept.sort(before)
+    if (this.kept.length > this.n) this.kept.pop()
+  }
+
+  list(): WorstExample[] {
+    return [...this.kept]
+  }
+}
+
 /** The n examples with the most negative chosen − rejected margin (pairwise-style rows), worst first. */
 export function worstExamples(examples: Example[], rows: Record<string, unknown>[], n = 10): WorstExample[] {
   const byId = new Map(examples.map((e) => [e.id, e]))
-  return rows
-    .filter((r) => typeof r.margin === 'number' && Number.isFinite(r.margin))
-    .sort((a, b) => (a.margin as number) - (b.margin as number) || String(a.id).localeCompare(String(b.id)))
-    .slice(0, n)
-    .map((r) => {
-      const ex = byId.get(String(r.id))!
-      const prompt = ex.prompt.map((m) => (ex.prompt.length > 1 ? `${m.role}: ${m.content}` : m.content)).join('\n')
-      return { id: ex.id, group: ex.group, prompt: prompt.slice(0, MAX_TEXT), chosen: ex.chosen[0].slice(0, MAX_TEXT), rejected: ex.rejected[0].slice(0, MAX_TEXT), margin: r.margin as number }
-    })
+  const keeper = new WorstKeeper(n)
+  for (const r of rows) {
+    const ex = byId.get(String(r.id))
+    if (ex) keeper.offer(ex, r)
+  }
+  return keeper.list()
 }

@@ -7,15 +7,18 @@ import type { RunResult } from './types.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
 import type { WorstExample } from './worst-examples.ts'
 
+/** A streamed run's rows: scores.jsonl is written already; the charts draw a uniform sample of it. */
+export interface StreamedRows { sample: Record<string, unknown>[] }
+
 /**
  * Writes scores.jsonl (one line per example), worst.json, the reports (report.md, report.html, charts/), then
  * results.json, validated against its schema, last: its presence means the run folder is whole.
  */
-export async function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[], worst: WorstExample[] = [], o: ReportOptions = {}): Promise<void> {
+export async function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[] | StreamedRows, worst: WorstExample[] = [], o: ReportOptions = {}): Promise<void> {
   const problems = formatSchemaErrors(schemaErrors('results', result))
   if (problems.length) throw new RmbenchError('E_RESULTS', `results do not match schemas/results.schema.json: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`)
-  writeAtomic(join(outDir, 'scores.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''))
+  if (Array.isArray(rows)) writeAtomic(join(outDir, 'scores.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''))
   writeAtomic(join(outDir, 'worst.json'), JSON.stringify(worst, null, 2) + '\n')
-  await writeReports(outDir, result, rows, worst, o)
+  await writeReports(outDir, result, Array.isArray(rows) ? rows : rows.sample, worst, o)
   writeAtomic(join(outDir, 'results.json'), JSON.stringify(result, null, 2) + '\n')
 }

@@ -14,6 +14,8 @@ export interface CiInput {
   scores: ExampleScores
   tokens: ExampleScores
   suite: SuiteSpec
+  /** The task's mean statistic, built already (a streamed run builds it from typed arrays, keeping no examples). */
+  stat?: MeanStatistic
 }
 
 /** How the intervals of a run were made (results.json → stats). */
@@ -143,7 +145,7 @@ export function attachCis(metrics: Metrics, input: CiInput): CiSummary | null {
   const ci = (reps: Float64Array, estimate: number, jack?: Float64Array): [number, number] =>
     s.method === 'bca' && jack ? bcaCi(reps, estimate, jack, s.confidence) : percentileCi(reps, s.confidence)
   const done = new Set<string>()
-  const stat = input.task.meanStatistic?.(input.examples, input.scores, input.suite)
+  const stat = input.stat ?? input.task.meanStatistic?.(input.examples, input.scores, input.suite)
   if (stat && stat.ids.length) {
     const reps = meanReplicates(stat, s.resamples, s.seed)
     const jack = s.method === 'bca' ? meanJackknife(stat, 2000) : undefined
@@ -157,7 +159,7 @@ export function attachCis(metrics: Metrics, input: CiInput): CiSummary | null {
   }
   const exact = new Set(input.task.exactMetrics ?? [])
   const rest = new Set(Object.keys(metrics).filter((k) => !done.has(k) && !exact.has(k)))
-  if (rest.size && s.genericResamples > 0) {
+  if (rest.size && s.genericResamples > 0 && input.examples.length) {
     // A different stream from the fast path's, so adding an analysis never moves the task's intervals.
     const { reps, jack } = genericReplicates(input, s.genericResamples, s.seed + 1, rest, s.method === 'bca' ? 50 : 0)
     for (const key of rest) {

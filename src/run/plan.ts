@@ -1,13 +1,23 @@
 import type { Runner } from '../runners/types.ts'
 import type { TaskRequest } from '../tasks/types.ts'
 import { hashOf } from '../util/hash.ts'
+import type { CachedScore } from './score-cache.ts'
 import type { ScoreStore } from './score-store.ts'
 
 /** A unique request to score, with the task requests that share it. */
 export interface PlannedRequest { key: string; request: TaskRequest['request']; size: number; lm?: string }
 
 /** What a run scores: every unique request (of its shard) in size order, and how many are settled already. */
-export interface Plan { keys: Map<TaskRequest, string>; todo: PlannedRequest[]; unique: number; cached: number; failedBefore: number }
+export interface Plan {
+  keys: Map<TaskRequest, string>
+  todo: PlannedRequest[]
+  unique: number
+  /** Settled before scoring: in the run's records, or found in the shared score cache. */
+  cached: number
+  failedBefore: number
+  /** Scores the shared cache had and the run's records lacked: the caller records them. */
+  fromCache: [key: string, score: CachedScore][]
+}
 
 /** Which 1/N of the requests a run scores: `--shard 2/3` is { index: 2, count: 3 }. */
 export interface Shard { index: number; count: number }
@@ -17,6 +27,8 @@ export interface PlanOptions {
   /** Ask again for requests whose recorded result is an error (default: keep the error). */
   retryErrors?: boolean
   shard?: Shard
+  /** The shared score cache of this model, consulted for what the run's records lack. */
+  cache?: Map<string, CachedScore>
 }
 
 /**
@@ -54,11 +66,16 @@ export function planRequests(requests: TaskRequest[], runner: Runner, store: Sco
   const todo: PlannedRequest[] = []
   let cached = 0
   let failedBefore = 0
+  const fromCache: Plan['fromCache'] = []
   for (const [key, { request, lm }] of unique) {
+    const hit = o.cache?.get(key)
     if (store.get(runner.fingerprint, key)) cached++
-    else if (!o.retryErrors && store.getAny(runner.fingerprint, key)?.error) failedBefore++
+    else if (hit) {
+      fromCache.push([key, hit])
+      cached++
+    } else if (!o.retryErrors && store.getAny(runner.fingerprint, key)?.error) failedBefore++
     todo.push({ key, request, size: runner.sizeOf ? runner.sizeOf(request) : request.response.length, ...(lm ? { lm } : {}) })
   }
   todo.sort((a, b) => a.size - b.size || (a.key < b.key ? -1 : 1))
-  return { keys, todo, unique: unique.size, cached, failedBefore }
+  return { keys, todo, unique: unique.size, cached, failedBefore, fromCache }
 }

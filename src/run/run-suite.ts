@@ -1,25 +1,24 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { loadDataset } from '../data/load-dataset.ts'
-import type { Example } from '../data/types.ts'
 import { RmbenchError } from '../errors.ts'
 import type { Hub } from '../hub/hub-client.ts'
-import type { HubModelSource } from '../hub/hub-model.ts'
 import type { RunProgress, RunResult } from '../report/types.ts'
 import { writeRun } from '../report/write-run.ts'
 import { worstExamples } from '../report/worst-examples.ts'
 import type { Runner } from '../runners/types.ts'
 import type { Suite } from '../suite/types.ts'
 import { analyses } from '../tasks/analyses.ts'
-import { charCount } from '../tasks/length-bias/length-bias.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { ExampleScores } from '../tasks/types.ts'
 import { attachCis } from './metric-cis.ts'
 import { planRequests, type Shard } from './plan.ts'
 import { writeShardManifest, type ShardManifest } from './shard-manifest.ts'
-import { gitCommit, rmbenchVersion } from './provenance.ts'
+import { runResult, scoredRow } from './run-result.ts'
 import { ScoreStore } from './score-store.ts'
+import type { CachedScore, ScoreCache } from './score-cache.ts'
 import { scoreRequests } from './score-requests.ts'
+import { streamRun, whyNotStream } from './stream-run.ts'
 
 /** Inputs of one run. */
 export interface RunOptions {
@@ -46,12 +45,28 @@ export interface RunOptions {
   judge?: string
   /** A merge: the dataset must hash to what the shards saw. */
   expectDatasetHash?: string
+  /** Stream the data (never hold it): true forces it (an error when the suite cannot stream); default: when local data files pass 256 MB. */
+  stream?: boolean
+  /** The score cache shared across runs and suites (CLI: on unless --no-cache); used for runners whose scores are cacheable. */
+  cache?: ScoreCache | null
 }
 
 /** What a run produced: the result (null when interrupted) and where its files are. */
 export interface RunOutcome { result: RunResult | null; outDir: string; interrupted: boolean; scored: number; shard?: ShardManifest; failedBefore?: number }
 
-const MAX_LISTED_ERRORS = 100
+/** Local data larger than this is streamed unless the run says otherwise. */
+const AUTO_STREAM_BYTES = 256 * 2 ** 20
+
+/** Bytes of a suite's plain local data files (globs and hub sources count 0: they are not worth resolving twice). */
+function localDataBytes(suite: Suite): number {
+  const sources = Array.isArray(suite.spec.data) ? suite.spec.data : [suite.spec.data]
+  let bytes = 0
+  for (const s of sources) {
+    const file = resolve(suite.dir, s.source)
+    if (!/[*?[]/.test(s.source) && !s.source.startsWith('hf://') && existsSync(file)) bytes += statSync(file).size
+  }
+  return bytes
+}
 
 /** Where a run writes by default: reports/<suite>-<model>-<timestamp>/. */
 export function defaultOutDir(reportsDir: string, suite: string, model: string, now = new Date()): string {
@@ -66,6 +81,9 @@ export function runFolderPrefix(reportsDir: string, suite: string, model: string
 
 /** suite → plan → runner → score records → task metrics → results.json + scores.jsonl. */
 export async function runSuite(o: RunOptions): Promise<RunOutcome> {
+  const why = whyNotStream(o)
+  if (o.stream === true && why) throw new RmbenchError('E_USAGE', `--stream: ${o.suite.file} cannot stream: ${why}. Drop --stream.`)
+  if (!why && (o.stream === true || (o.stream === undefined && localDataBytes(o.suite) > AUTO_STREAM_BYTES))) return streamRun(o)
   const started = new Date()
   const spec = o.suite.spec
   const task = tasks.get(spec.task, o.suite.file)
@@ -87,13 +105,18 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
     throw new RmbenchError('E_USAGE', `${o.outDir} already holds results from another run; choose a new --out folder.`)
   const store = new ScoreStore(join(outDir, 'records.jsonl'))
   if (store.discarded) o.warn?.(`${join(o.outDir, 'records.jsonl')}: ${store.discarded} torn or corrupt line(s) from an interrupted write were discarded; those scores are computed again.`)
-  const plan = planRequests(requests, o.runner, store, { retryErrors: o.retryErrors, shard: o.shard })
+  const fp = o.runner.fingerprint
+  const cache = o.runner.cacheable && !o.runner.perExample ? o.cache ?? null : null
+  const plan = planRequests(requests, o.runner, store, { retryErrors: o.retryErrors, shard: o.shard, cache: cache?.scores(fp) })
+  // The run folder stays self-contained (resume, merge, reports): what the cache gave is recorded in it too.
+  store.append(fp, plan.fromCache.map(([k]) => k), plan.fromCache.map(([, s]) => s))
   o.onProgress?.({ phase: 'score', done: 0, total: plan.todo.length, cached: plan.cached, errors: 0, elapsedMs: 0 })
   const scored = await scoreRequests(plan.todo, o.runner, store, {
     signal: o.signal,
     cached: plan.cached,
     retryErrors: o.retryErrors,
     onProgress: (p) => o.onProgress?.({ phase: 'score', ...p }),
+    onRecorded: cache ? (keys, results) => cache.append(fp, keys.flatMap((k, i) => { const r = results[i]; return 'value' in r ? [[k, r] as [string, CachedScore]] : [] }), { id: o.runner.id, info: o.runner.info }) : undefined,
   })
   if (scored.aborted) return { result: null, outDir, interrupted: true, scored: plan.cached + scored.done }
   if (o.shard) {
@@ -132,45 +155,13 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   const metrics = task.metrics(data.examples, byExample, spec, tokens)
   for (const a of attached) Object.assign(metrics, a.analyze(data.examples, byExample, tokens, spec))
   const stats = attachCis(metrics, { task, analyses: attached, examples: data.examples, scores: byExample, tokens, suite: spec })
-  // `raw` keeps what the task's metrics read, so `rmbench compare` can recompute them on shared examples.
-  // `chars` (response lengths) lets reports chart reward against length without the dataset text.
-  const raw = (ex: Example) => ({ scores: byExample.get(ex.id)!, shape: [ex.chosen.length, ex.rejected.length], chars: { chosen: ex.chosen.map(charCount), rejected: ex.rejected.map(charCount) }, ...(tokens.has(ex.id) ? { tokens: tokens.get(ex.id) } : {}), ...(ex.alpha !== undefined ? { alpha: ex.alpha } : {}) })
-  const rows = data.examples.map((ex) => byExample.has(ex.id) ? { ...task.row(ex, byExample.get(ex.id)!, spec), raw: raw(ex) } : { id: ex.id, group: ex.group, error: failed.get(ex.id) })
-
-  const info = o.runner.info
+  const rows = data.examples.map((ex) => byExample.has(ex.id) ? scoredRow(task, spec, ex, byExample.get(ex.id)!, tokens.get(ex.id)) : { id: ex.id, group: ex.group, error: failed.get(ex.id) })
   const finished = new Date()
-  const str = (v: unknown) => (typeof v === 'string' ? v : null)
-  const result: RunResult = {
-    schemaVersion: 1,
-    complete: failed.size === 0,
-    suite: { name: spec.name, version: spec.version ?? 1, task: spec.task, file: relative(process.cwd(), o.suite.file), hash: o.suite.hash, spec },
-    model: { spec: o.modelSpec, id: o.runner.id, fingerprint: o.runner.fingerprint, info },
-    provenance: {
-      rmbenchVersion: rmbenchVersion(),
-      gitCommit: gitCommit(o.suite.dir),
-      suiteHash: o.suite.hash,
-      datasetHash: data.hash,
-      dataFiles: data.files.map((f) => relative(process.cwd(), f)),
-      dataSources: data.sources,
-      modelSource: (o.runner.source as HubModelSource | undefined) ?? null,
-      modelFingerprint: o.runner.fingerprint,
-      templateHash: str(info.templateHash),
-      tokenizerHash: str(info.tokenizerHash),
-      executionProvider: str(info.executionProvider),
-      maxLength: typeof info.maxLength === 'number' ? info.maxLength : null,
-      seed: spec.stats?.seed ?? 0,
-      startedAt: started.toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs: finished.getTime() - started.getTime(),
-      scoringMs: Math.round(scored.ms),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-    },
-    metrics,
-    ...(stats ? { stats } : {}),
+  const result = runResult({
+    suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished, scoringMs: scored.ms, metrics, stats,
     counts: { examples: data.examples.length, scored: byExample.size, failed: failed.size, requests: requests.length, unique: plan.unique, cached: plan.cached },
-    errors: [...failed].slice(0, MAX_LISTED_ERRORS).map(([id, e]) => ({ id, ...e })),
-  }
+    failed,
+  })
   await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn })
   o.onProgress?.({ phase: 'done', done: plan.todo.length, total: plan.todo.length, cached: plan.cached, errors: failed.size, elapsedMs: finished.getTime() - started.getTime() })
   return { result, outDir, interrupted: false, scored: byExample.size, failedBefore: plan.failedBefore }

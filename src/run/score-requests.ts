@@ -25,7 +25,14 @@ export function chunkSize(batchSize: number): number {
 }
 
 /** Options of the scoring loop. */
-export interface ScoreOptions { signal?: AbortSignal; onProgress?: (p: Progress) => void; cached: number; retryErrors?: boolean }
+export interface ScoreOptions {
+  signal?: AbortSignal
+  onProgress?: (p: Progress) => void
+  cached: number
+  retryErrors?: boolean
+  /** Told each chunk's new results once they are durable in the store (the shared score cache listens). */
+  onRecorded?: (keys: string[], results: Scored[]) => void
+}
 
 /**
  * Scores planned requests in chunks, appending each chunk's results to the store (fsync'd) the moment it is
@@ -60,6 +67,7 @@ export async function scoreRequests(todo: PlannedRequest[], runner: Runner, stor
     const wanted = new Set(missing)
     const keep = asked.map((p, i) => [p, results[i]] as const).filter(([p]) => wanted.has(p))
     store.append(fp, keep.map(([p]) => p.key), keep.map(([, r]) => r))
+    opts.onRecorded?.(keep.map(([p]) => p.key), keep.map(([, r]) => r))
     errors += keep.filter(([, r]) => 'error' in r).length
     done += keep.length
   }

@@ -1,6 +1,7 @@
 import type { Hub } from '../hub/hub-client.ts'
 import type { HubModelSource } from '../hub/hub-model.ts'
 import type { Message } from '../data/types.ts'
+import type { Memo } from '../util/memo.ts'
 
 /** Score a (prompt, response) with a reward model; `ref` says which example and completion it is. */
 export interface RewardRequest {
@@ -45,6 +46,10 @@ export interface Runner {
   readonly source?: HubModelSource
   /** Chunks of requests the run may keep in flight at once (served models: enough to keep every replica busy). */
   readonly parallel?: number
+  /** Scoring costs less than recording it (baselines): a streamed run neither records nor caches its scores. */
+  readonly cheap?: boolean
+  /** Scores are a pure function of the fingerprint and the request text (local weights): the shared score cache may keep them across runs. */
+  readonly cacheable?: boolean
   /** Scores do not depend on which requests share a batch: a resumed chunk may score only what it lacks. */
   readonly batchInvariant?: boolean
   /** One line on how scoring went (retries, replicas taken out), for stderr after the run; null when unremarkable. */
@@ -66,6 +71,8 @@ export interface RunnerContext {
   hub?: () => Hub
   /** The fetch served runners use (default: global fetch); tests inject faults a server cannot cause. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>
+  /** Where a runner may keep what it derived once (weight hashes, session facts) so a re-run skips the work. */
+  memo?: Memo
 }
 
 /** Creates a runner from a spec target (`./models/rm` in `onnx:./models/rm`). */

@@ -6,9 +6,17 @@ import { join, resolve } from 'node:path'
 /** Absolute path of the repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..')
 
+/**
+ * The environment of a CLI under test: the shared score cache is off unless a test turns it on (with its own
+ * RMBENCH_CACHE_DIR), so no test is answered from scores another test, or the developer's runs, left behind.
+ */
+export function testEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, RMBENCH_NO_CACHE: '1', ...env }
+}
+
 /** Runs the real CLI (bin/rmbench.js) in a child process. */
 export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/rmbench.js'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 120_000 })
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/rmbench.js'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: testEnv(opts.env), timeout: 120_000 })
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -22,7 +30,7 @@ export function tmp(files: Record<string, string | Uint8Array> = {}): string {
 /** Runs the real CLI without blocking the event loop (needed when the test process also serves HTTP). */
 export function cliAsync(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } })
+    const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), ...args], { cwd: opts.cwd ?? ROOT, env: testEnv(opts.env) })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c) => (stdout += c))

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { FakeHub } from '../fake-hub/fake-hub.ts'
-import { cliAsync, ROOT, tmp } from './helpers.ts'
+import { cliAsync, ROOT, testEnv, tmp } from './helpers.ts'
 
 const quickstartData = readFileSync(join(ROOT, 'suites/quickstart/data.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 80).join('\n') + '\n'
 const rm = (f: string) => readFileSync(join(ROOT, 'fixtures/quickstart-rm', f))
@@ -114,7 +114,7 @@ t.test('a fetch killed mid-download leaves no corrupt cache entry, and the next 
   t.teardown(() => fake.stop())
   const work = tmp({ 'suite.yaml': SUITE('hf://datasets/org/big') })
   const cache = join(work, 'cache')
-  const env = { ...process.env, HF_ENDPOINT: fake.url, HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '' }
+  const env = testEnv({ HF_ENDPOINT: fake.url, HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '' })
   const { spawn } = await import('node:child_process')
   const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), 'fetch', 'suite.yaml', '-q'], { cwd: work, env })
   const blobs = join(cache, 'datasets--org--big', 'blobs')

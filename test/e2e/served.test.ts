@@ -3,7 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import { join } from 'node:path'
 import t from 'tap'
 import { ModelServer } from '../fake-servers/model-server.ts'
-import { cliAsync, ROOT, tmp } from './helpers.ts'
+import { cliAsync, ROOT, testEnv, tmp } from './helpers.ts'
 
 const RM = join(ROOT, 'fixtures/quickstart-rm')
 const LM = join(ROOT, 'fixtures/tiny-lm-policy')
@@ -170,7 +170,7 @@ t.test('kill -9 mid-run, then --resume: identical results, no record lost or dup
   t.equal((await run(['suites/quickstart', '--model', spec, '--out', clean])).code, 0)
   const unique = results(clean).counts.unique
   const out = join(d, 'killed')
-  const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), 'run', 'suites/quickstart', '-q', '--model', spec, '--out', out], { cwd: ROOT, stdio: 'ignore' })
+  const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), 'run', 'suites/quickstart', '-q', '--model', spec, '--out', out], { cwd: ROOT, stdio: 'ignore', env: testEnv() })
   const records = () => (existsSync(join(out, 'records.jsonl')) ? readFileSync(join(out, 'records.jsonl'), 'utf8').split('\n').filter(Boolean).length : 0)
   for (let i = 0; i < 400 && records() < 100; i++) await new Promise((r) => setTimeout(r, 25))
   child.kill('SIGKILL')

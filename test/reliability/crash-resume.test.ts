@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { createRng } from '../../src/stats/rng.ts'
-import { cliAsync, ROOT, tmp } from '../e2e/helpers.ts'
+import { cliAsync, ROOT, testEnv, tmp } from '../e2e/helpers.ts'
 import { recordFigures } from './figures.ts'
 
 // Batch size 1: many small session.run calls, so a kill can land between any two of them.
@@ -26,7 +26,7 @@ function reference(): Promise<{ ref: string; unique: number }> {
 
 /** Starts a run and sends `signal` once it has recorded `target` scores; resolves with how many records it left. */
 async function interrupted(out: string, signal: NodeJS.Signals, target: number): Promise<{ kept: number; code: number | null }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), 'run', 'suites/quickstart', '-q', '--model', MODEL, '--out', out], { cwd: ROOT, stdio: 'ignore' })
+  const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), 'run', 'suites/quickstart', '-q', '--model', MODEL, '--out', out], { cwd: ROOT, stdio: 'ignore', env: testEnv() })
   let exited = false
   const done = new Promise<number | null>((r) => child.on('exit', (c) => { exited = true; r(c) }))
   while (!exited && lines(join(out, 'records.jsonl')).length < target) await new Promise((r) => setTimeout(r, 2))

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load-config.ts'
 import { RmbenchError } from '../../errors.ts'
 import { formatSummary } from '../../report/reporters/console.ts'
 import { defaultOutDir, runFolderPrefix, runSuite } from '../../run/run-suite.ts'
+import { ScoreCache } from '../../run/score-cache.ts'
 import { parseShard } from '../../run/shard-manifest.ts'
 import type { RunnerOptions } from '../../runners/types.ts'
 import { loadSuite } from '../../suite/load-suite.ts'
@@ -20,6 +21,7 @@ interface RunFlags {
   template?: string; label?: string; paddingSide?: string; limit?: string; quiet?: boolean; json?: boolean
   lm?: string[]; beta?: string; offline?: boolean; format?: string; png?: boolean; judge?: string
   endpoint?: string[]; concurrency?: string; timeoutMs?: string; retries?: string; shard?: string; resume?: boolean; retryErrors?: boolean
+  cache?: boolean; cacheDir?: string; stream?: boolean
 }
 
 const OUTPUT_FORMATS = ['table', 'json', 'md', 'html']
@@ -66,6 +68,10 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--shard <i/N>', 'score only shard i of N (by request hash); combine the N folders with rmbench merge')
     .option('--resume', 'continue the newest run of this suite and model (or the --out folder): nothing finished is scored again')
     .option('--retry-errors', 'ask again for requests that failed in an earlier attempt of this run (they are kept as failures otherwise)')
+    .option('--stream', 'read, score and reduce the data in windows, never holding it (pairwise suites; automatic past 256 MB of local data)')
+    .option('--no-stream', 'hold the data in memory even when it is large')
+    .option('--no-cache', 'neither read nor fill the shared score cache (same as RMBENCH_NO_CACHE=1)')
+    .option('--cache-dir <dir>', 'the shared score cache (default $RMBENCH_CACHE_DIR, else ~/.cache/rmbench)')
     .option('--limit <n>', 'score only the first n examples')
     .option('--offline', 'use only the hub cache (same as HF_HUB_OFFLINE=1); a missing file is an error naming it')
     .option('-q, --quiet', 'no progress on stderr')
@@ -95,7 +101,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         if (!Number.isFinite(beta)) throw new RmbenchError('E_USAGE', `--beta ${flags.beta}: expected a number.`)
       }
       const hub = cliHub(io, { offline: flags.offline, quiet: flags.quiet })
-      const { runner, spec } = await resolveModel(flags.model, opts, config, warn, cwd, { lms: flags.lm, beta, hub })
+      const cache = flags.cache === false ? null : ScoreCache.fromEnv(process.env, flags.cacheDir)
+      const { runner, spec } = await resolveModel(flags.model, opts, config, warn, cwd, { lms: flags.lm, beta, hub, memo: cache ?? undefined })
       const runName = shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id
       let outDir = flags.out ?? defaultOutDir(config.reportsDir, suite.spec.name, runName)
       if (flags.resume && !flags.out) {
@@ -117,7 +124,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       }
       process.on('SIGINT', onSigint)
       try {
-        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub, png: flags.png, retryErrors: flags.retryErrors, shard, judge: flags.judge })
+        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub, png: flags.png, retryErrors: flags.retryErrors, shard, judge: flags.judge, cache, stream: flags.stream })
         const health = runner.health?.()
         if (health) warn(health)
         if (outcome.interrupted) {

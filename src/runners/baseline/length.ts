@@ -33,6 +33,7 @@ export const lengthBaseline: RunnerFactory = {
     const runner: Runner = {
       id: `baseline-length-${unit}`,
       fingerprint: hashOf({ runner: 'baseline:length', unit, tokHash }),
+      cheap: true,
       capabilities: { reward: true },
       info: { runner: 'baseline:length', unit, tokenizerHash: tokHash },
       batchSize: intOption(options, 'batch_size', 1024),

@@ -16,6 +16,7 @@ export const randomBaseline: RunnerFactory = {
     return {
       id: `baseline-random-${seed}`,
       fingerprint: hashOf({ runner: 'baseline:random', seed }),
+      cheap: true,
       capabilities: { reward: true },
       info: { runner: 'baseline:random', seed },
       batchSize: intOption(options, 'batch_size', 1024),

@@ -30,6 +30,7 @@ export function expressionRunner(spec: ExpressionSpec): Runner {
     fingerprint: hashOf({ runner: 'expr', reward: spec.reward, constants, lms: Object.fromEntries(names.map((n) => [n, spec.lms[n].fingerprint])) }),
     capabilities: { reward: true },
     lms: spec.lms,
+    cacheable: names.every((n) => spec.lms[n].cacheable),
     info: { runner: 'expr', reward: spec.reward, ...Object.fromEntries(names.map((n) => [`lm.${n}`, spec.lms[n].id])), ...Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, v])) },
     batchSize: Math.min(...names.map((n) => spec.lms[n].batchSize)) * 4,
     sizeOf: requestChars,
@@ -69,6 +70,7 @@ export function lmSetRunner(lms: Record<string, Runner>): Runner {
     fingerprint: hashOf({ runner: 'lms', lms: Object.fromEntries(names.map((n) => [n, lms[n].fingerprint])) }),
     capabilities: { logprob: true },
     lms,
+    cacheable: names.every((n) => lms[n].cacheable),
     info: { runner: 'lms', ...Object.fromEntries(names.map((n) => [`lm.${n}`, lms[n].id])) },
     batchSize: Math.min(...names.map((n) => lms[n].batchSize)) * 4,
     async dispose() {

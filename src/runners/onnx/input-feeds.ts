@@ -25,10 +25,6 @@ export function checkInputs(inputs: ValueMeta[], modelFile: string): void {
       throw new RmbenchError('E_MODEL_INPUTS', `${modelFile}: input '${i.name}' has type ${i.type}; rmbench feeds int64 or int32 ids.`)
 }
 
-function intTensor(T: TensorCtor, type: string, data: number[], dims: number[]): Tensor {
-  return type === 'int32' ? new T('int32', Int32Array.from(data), dims) : new T('int64', BigInt64Array.from(data, (x) => BigInt(x)), dims)
-}
-
 /** An empty past key/value tensor: batch dims → B, the (symbolic) past-length dim → 0, fixed dims kept. */
 function emptyPast(T: TensorCtor, meta: ValueMeta, batch: number): Tensor {
   const dims = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : /batch/i.test(String(d)) ? batch : 0))
@@ -38,30 +34,46 @@ function emptyPast(T: TensorCtor, meta: ValueMeta, batch: number): Tensor {
   return new T(type, type === 'float16' ? new Uint16Array(0) : new Float32Array(0), dims)
 }
 
-/** Pads a batch of encoded sequences and builds every graph input from the session's metadata. */
+type IntArray = BigInt64Array | Int32Array
+
+/** The value of one id input at position t of a row's real tokens. */
+type Fill = (e: Encoded, t: number) => number
+
+const FILLS: Record<string, { fill: Fill; pad: (padId: number) => number }> = {
+  input_ids: { fill: (e, t) => e.ids[t], pad: (padId) => padId },
+  attention_mask: { fill: () => 1, pad: () => 0 },
+  token_type_ids: { fill: (e, t) => e.typeIds[t], pad: () => 0 },
+  // = cumsum(mask) - 1 on real tokens, 1 on padding, as transformers derives them.
+  position_ids: { fill: (_e, t) => t, pad: () => 1 },
+}
+
+/**
+ * Pads a batch of encoded sequences and builds every graph input from the session's metadata, writing each
+ * id input straight into the typed array onnxruntime reads (no intermediate JS arrays), and only the inputs
+ * the graph has.
+ */
 export function buildFeeds(T: TensorCtor, inputs: ValueMeta[], batch: Encoded[], padId: number, side: PaddingSide): Record<string, Tensor> {
   const B = batch.length
-  const L = Math.max(...batch.map((e) => e.ids.length))
-  const ids = new Array<number>(B * L).fill(padId)
-  const mask = new Array<number>(B * L).fill(0)
-  const types = new Array<number>(B * L).fill(0)
-  const pos = new Array<number>(B * L).fill(1)
-  batch.forEach((e, b) => {
-    const off = b * L + (side === 'left' ? L - e.ids.length : 0)
-    for (let t = 0; t < e.ids.length; t++) {
-      ids[off + t] = e.ids[t]
-      mask[off + t] = 1
-      types[off + t] = e.typeIds[t]
-      pos[off + t] = t // = cumsum(mask) - 1 on real tokens, 1 on padding, as transformers derives them
-    }
-  })
+  let L = 0
+  for (const e of batch) L = Math.max(L, e.ids.length)
   const feeds: Record<string, Tensor> = {}
   for (const i of inputs) {
-    if (i.name === 'input_ids') feeds[i.name] = intTensor(T, i.type, ids, [B, L])
-    else if (i.name === 'attention_mask') feeds[i.name] = intTensor(T, i.type, mask, [B, L])
-    else if (i.name === 'token_type_ids') feeds[i.name] = intTensor(T, i.type, types, [B, L])
-    else if (i.name === 'position_ids') feeds[i.name] = intTensor(T, i.type, pos, [B, L])
-    else feeds[i.name] = emptyPast(T, i, B)
+    const how = FILLS[i.name]
+    if (!how) {
+      feeds[i.name] = emptyPast(T, i, B)
+      continue
+    }
+    const wide = i.type !== 'int32'
+    const data: IntArray = wide ? new BigInt64Array(B * L) : new Int32Array(B * L)
+    const padValue = how.pad(padId)
+    if (padValue !== 0) (data as { fill(v: number | bigint): unknown }).fill(wide ? BigInt(padValue) : padValue)
+    for (let b = 0; b < B; b++) {
+      const e = batch[b]
+      const off = b * L + (side === 'left' ? L - e.ids.length : 0)
+      if (wide) for (let t = 0; t < e.ids.length; t++) data[off + t] = BigInt(how.fill(e, t))
+      else for (let t = 0; t < e.ids.length; t++) data[off + t] = how.fill(e, t)
+    }
+    feeds[i.name] = wide ? new T('int64', data as BigInt64Array, [B, L]) : new T('int32', data as Int32Array, [B, L])
   }
   return feeds
 }

@@ -9,13 +9,32 @@ export type Device = (typeof DEVICES)[number]
 /** Input or output metadata as onnxruntime reports it. */
 export interface ValueMeta { name: string; type: string; shape: (number | string)[] }
 
-/** An open session and what it is. */
-export interface OrtSession {
-  session: InferenceSession
+/** What a session is, apart from the session itself: enough to plan and fingerprint a run without opening it. */
+export interface SessionFacts {
   /** The execution provider that actually runs ("cpu" after a CUDA fallback). */
   executionProvider: Device
   inputs: ValueMeta[]
   outputs: ValueMeta[]
+}
+
+/** An open session and what it is. */
+export interface OrtSession extends SessionFacts {
+  session: InferenceSession
+}
+
+/** Graph optimisation levels onnxruntime offers (`graph_optimization`). */
+export const GRAPH_OPTIMIZATIONS = ['disabled', 'basic', 'extended', 'all'] as const
+
+/** Session options a user may set (model spec `?threads=4&graph_optimization=extended&arena=false`); all are recorded. */
+export interface SessionSettings {
+  /** Intra-op threads (default: onnxruntime's, one per physical core). */
+  threads?: number
+  /** Inter-op threads, used by execution_mode=parallel. */
+  interThreads?: number
+  graphOptimization: (typeof GRAPH_OPTIMIZATIONS)[number]
+  /** onnxruntime's CPU memory arena: faster reuse, but it keeps the peak it reached. */
+  arena: boolean
+  executionMode: 'sequential' | 'parallel'
 }
 
 /** The onnxruntime-node module, imported only when an ONNX model is used (it is heavy and native). */
@@ -35,7 +54,7 @@ function metaOf(list: readonly unknown[] | undefined, names: readonly string[]):
 }
 
 /** Opens a session on `device`; if CUDA cannot load, warns and falls back to CPU, recording which ran. */
-export async function openSession(modelFile: string, device: Device, threads: number | undefined, warn: (m: string) => void): Promise<OrtSession> {
+export async function openSession(modelFile: string, device: Device, settings: SessionSettings, warn: (m: string) => void): Promise<OrtSession> {
   const lib = await ort()
   const { InferenceSession } = lib
   // A failed CUDA provider load logs an error line from native code; our warning says it once, in words.
@@ -43,10 +62,13 @@ export async function openSession(modelFile: string, device: Device, threads: nu
   const create = (ep: Device) =>
     InferenceSession.create(modelFile, {
       executionProviders: [ep],
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: settings.graphOptimization,
+      enableCpuMemArena: settings.arena,
+      executionMode: settings.executionMode,
       // A failed CUDA load is reported once, by our warning; keep onnxruntime's own log off stderr.
       logSeverityLevel: ep === 'cuda' ? 4 : 3,
-      ...(threads ? { intraOpNumThreads: threads } : {}),
+      ...(settings.threads ? { intraOpNumThreads: settings.threads } : {}),
+      ...(settings.interThreads ? { interOpNumThreads: settings.interThreads } : {}),
     })
   let session: InferenceSession
   let executionProvider = device

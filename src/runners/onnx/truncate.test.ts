@@ -23,11 +23,3 @@ t.test("pairs follow the tokenizers library's longest_first rule", async (t) => 
   const [e, f] = truncatePair(seq(8), seq(7, 100), 9, 'right')
   t.same([e, f], [[0, 1, 2, 3, 4], [100, 101, 102, 103]])
 })
-
-t.test('length batches respect the count and the padded-token budget', async (t) => {
-  const { lengthBatches } = await import('./onnx-runner.ts')
-  const lengths = [5, 10, 10, 40, 50]
-  t.same(lengthBatches([0, 1, 2, 3, 4], lengths, 2, 1000), [[0, 1], [2, 3], [4]])
-  // budget 60: [5,10,10] pads to 30; adding 40 would pad 4×40 = 160 > 60
-  t.same(lengthBatches([0, 1, 2, 3, 4], lengths, 16, 60), [[0, 1, 2], [3], [4]])
-})

@@ -1,7 +1,7 @@
 import { RmbenchError } from '../../errors.ts'
 import type { SuiteSpec, TieRule } from '../../suite/types.ts'
 import { responseRequests } from '../response-requests.ts'
-import type { Metrics, Task } from '../types.ts'
+import type { MeanStatistic, Metrics, Task } from '../types.ts'
 import { REWARDBENCH_SECTIONS, REWARDBENCH_WEIGHTS } from './rewardbench-sections.ts'
 import { sectionScores, type Sections } from './section-scores.ts'
 
@@ -14,14 +14,25 @@ export function pairCredit(chosen: number, rejected: number, ties: TieRule = 'wr
 
 /** Subset accuracies from per-pair credits, with their standard errors. Groups with no scored pair do not appear (never 0/0). */
 export function groupAccuracy(rows: { group: string; credit: number }[]): Record<string, { value: number; n: number; se: number }> {
-  const sums = new Map<string, { s: number; ss: number; n: number }>()
-  for (const r of rows) {
-    const g = sums.get(r.group) ?? { s: 0, ss: 0, n: 0 }
-    g.s += r.credit
-    g.ss += r.credit * r.credit
-    g.n += 1
-    sums.set(r.group, g)
-  }
+  const sums: CreditSums = new Map()
+  for (const r of rows) addCredit(sums, r.group, r.credit)
+  return accuracyFromSums(sums)
+}
+
+/** Per-group sums of credits (s), squared credits (ss) and counts (n): what pairwise accuracy needs of each pair. */
+export type CreditSums = Map<string, { s: number; ss: number; n: number }>
+
+/** Adds one pair's credit to its group's sums. */
+export function addCredit(sums: CreditSums, group: string, credit: number): void {
+  const g = sums.get(group) ?? { s: 0, ss: 0, n: 0 }
+  g.s += credit
+  g.ss += credit * credit
+  g.n += 1
+  sums.set(group, g)
+}
+
+/** Subset accuracies and standard errors from per-group credit sums, groups sorted by name. */
+export function accuracyFromSums(sums: CreditSums): Record<string, { value: number; n: number; se: number }> {
   return Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([g, { s, ss, n }]) => [g, { value: s / n, n, se: standardError(s, ss, n) }]))
 }
 
@@ -29,6 +40,19 @@ export function groupAccuracy(rows: { group: string; credit: number }[]): Record
 function standardError(sum: number, sumSq: number, n: number): number {
   const m = sum / n
   return Math.sqrt(Math.max(0, sumSq / n - m * m) / n)
+}
+
+/** Every pairwise metric from per-group credit sums (no per-pair rows needed: a streamed run keeps only sums). */
+export function pairwiseMetricsFromSums(sums: CreditSums, suite: SuiteSpec): Metrics {
+  let s = 0
+  let ss = 0
+  let n = 0
+  for (const g of sums.values()) {
+    s += g.s
+    ss += g.ss
+    n += g.n
+  }
+  return n === 0 ? {} : pairwiseMetrics(accuracyFromSums(sums), { value: s / n, n, se: standardError(s, ss, n) }, suite)
 }
 
 /** Overall accuracy, subset accuracies, sections and score from per-subset accuracies. */
@@ -65,14 +89,12 @@ export const pairwiseTask: Task = {
   },
   metrics(examples, scores, suite) {
     const ties = suite.score?.ties ?? 'wrong'
-    const rows = examples.filter((ex) => scores.has(ex.id)).map((ex) => {
-      const s = scores.get(ex.id)!
-      return { group: ex.group, credit: pairCredit(s['chosen/0'], s['rejected/0'], ties) }
-    })
-    if (rows.length === 0) return {}
-    const sum = rows.reduce((a, r) => a + r.credit, 0)
-    const sumSq = rows.reduce((a, r) => a + r.credit * r.credit, 0)
-    return pairwiseMetrics(groupAccuracy(rows), { value: sum / rows.length, n: rows.length, se: standardError(sum, sumSq, rows.length) }, suite)
+    const sums: CreditSums = new Map()
+    for (const ex of examples) {
+      const s = scores.get(ex.id)
+      if (s) addCredit(sums, ex.group, pairCredit(s['chosen/0'], s['rejected/0'], ties))
+    }
+    return pairwiseMetricsFromSums(sums, suite)
   },
   credit(_ex, s, suite) {
     return pairCredit(s['chosen/0'], s['rejected/0'], suite.score?.ties ?? 'wrong')
@@ -83,25 +105,30 @@ export const pairwiseTask: Task = {
     const groups = [...new Set(scored.map((ex) => ex.group))].sort((a, b) => a.localeCompare(b))
     const index = new Map(groups.map((g, i) => [g, i]))
     const credit = Float64Array.from(scored, (ex) => pairCredit(scores.get(ex.id)!['chosen/0'], scores.get(ex.id)!['rejected/0'], ties))
-    return {
-      ids: scored.map((ex) => ex.id),
-      strata: Int32Array.from(scored, (ex) => index.get(ex.group)!),
-      values: [credit],
-      combine(sums, counts) {
-        const acc: Record<string, { value: number; n: number }> = {}
-        let s = 0
-        let n = 0
-        groups.forEach((g, i) => {
-          if (counts[i] > 0) acc[g] = { value: sums[i][0] / counts[i], n: counts[i] }
-          s += sums[i][0]
-          n += counts[i]
-        })
-        return Object.fromEntries(Object.entries(pairwiseMetrics(acc, { value: s / n, n }, suite)).map(([k, v]) => [k, v.value]))
-      },
-    }
+    return pairwiseStatistic(scored.map((ex) => ex.id), groups, Int32Array.from(scored, (ex) => index.get(ex.group)!), credit, suite)
   },
   row(ex, s, suite) {
     const [chosen, rejected] = [s['chosen/0'], s['rejected/0']]
     return { id: ex.id, group: ex.group, chosen, rejected, margin: chosen - rejected, credit: pairCredit(chosen, rejected, suite.score?.ties) }
   },
+}
+
+/** The pairwise metrics as a mean statistic over per-pair credits, stratified by group (groups sorted by name). */
+export function pairwiseStatistic(ids: string[], groups: string[], strata: Int32Array, credit: Float64Array, suite: SuiteSpec): MeanStatistic {
+  return {
+    ids,
+    strata,
+    values: [credit],
+    combine(sums, counts) {
+      const acc: Record<string, { value: number; n: number }> = {}
+      let s = 0
+      let n = 0
+      groups.forEach((g, i) => {
+        if (counts[i] > 0) acc[g] = { value: sums[i][0] / counts[i], n: counts[i] }
+        s += sums[i][0]
+        n += counts[i]
+      })
+      return Object.fromEntries(Object.entries(pairwiseMetrics(acc, { value: s / n, n }, suite)).map(([k, v]) => [k, v.value]))
+    },
+  }
 }

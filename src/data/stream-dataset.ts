@@ -1,0 +1,90 @@
+import { createHash, type Hash } from 'node:crypto'
+import { basename } from 'node:path'
+import { RmbenchError } from '../errors.ts'
+import { Hub } from '../hub/hub-client.ts'
+import { hubSettings } from '../hub/settings.ts'
+import type { SourceSpec } from '../suite/types.ts'
+import { stableStringify } from '../util/hash.ts'
+import { mapRow } from './field-map.ts'
+import { formatFor } from './formats/registry.ts'
+import type { LoadOptions } from './load-dataset.ts'
+import { resolveSource, type SourceProvenance } from './resolve-source.ts'
+import type { Example } from './types.ts'
+
+/** What a streamed dataset turned out to be, known once its last window is read. */
+export interface StreamedDataset { hash: string; files: string[]; sources: SourceProvenance[]; examples: number }
+
+/** sha256 of a JSON array fed one element at a time: equals sha256(stableStringify(array)). */
+class ArrayHash {
+  private readonly h: Hash = createHash('sha256').update('[')
+  private first = true
+  add(item: unknown): void {
+    this.h.update(this.first ? stableStringify(item) : ',' + stableStringify(item))
+    this.first = false
+  }
+  hex(): string {
+    return this.h.update(']').digest('hex')
+  }
+}
+
+/**
+ * Loads a suite's sources as loadDataset does (field maps, limits, rows_sha256 pins, unique ids, the same dataset
+ * hash) but yields examples in windows of `size` and keeps none of them: memory stays flat in dataset size.
+ * Samples need every row first, so they are loadDataset's; the caller checks `canStreamSources`.
+ */
+export async function* streamDataset(sources: SourceSpec[], baseDir: string, whole: { limit?: number }, opts: LoadOptions, size: number, done: (d: StreamedDataset) => void): AsyncGenerator<Example[]> {
+  let hub: Hub | undefined
+  const getHub = opts.hub ?? (() => (hub ??= new Hub(hubSettings())))
+  // id → where its row was, as fileIndex·1e9 + line: a number per id, not a string, keeps a million ids small.
+  const seen = new Map<string, number>()
+  const shownFiles: string[] = []
+  const datasetHash = new ArrayHash()
+  const files: string[] = []
+  const provenance: SourceProvenance[] = []
+  let total = 0
+  let window: Example[] = []
+  for (const src of sources) {
+    const resolved = await resolveSource(src, baseDir, opts.suiteFile ?? baseDir, getHub)
+    const rows = new ArrayHash()
+    let count = 0
+    read: for (const f of resolved.files) {
+      const format = formatFor(f.local, src.format)
+      const idPrefix = basename(f.key)
+      const fileIndex = shownFiles.push(f.shown) - 1
+      for await (const { row, line } of format.read(f.local)) {
+        const ex = mapRow(row, src.fields, { file: f.shown, line }, { group: src.group, idPrefix })
+        rows.add([ex.id, ex.group, ex.prompt, ex.chosen, ex.rejected, ex.alpha ?? null])
+        count++
+        // Past the suite's limit a source is still read to the end: its rows_sha256 covers all of it, as loadDataset's does.
+        if (whole.limit === undefined || total < whole.limit) {
+          const prev = seen.get(ex.id)
+          if (prev !== undefined)
+            throw new RmbenchError('E_DATA_ROW', `${ex.origin.file}:${ex.origin.line}: duplicate id '${ex.id}' (first at ${shownFiles[Math.floor(prev / 1e9)]}:${prev % 1e9}). Ids must be unique; map another id column or drop the duplicate.`, { id: ex.id })
+          seen.set(ex.id, fileIndex * 1e9 + line)
+          datasetHash.add([ex.id, ex.group, ex.prompt, ex.chosen, ex.rejected])
+          window.push(ex)
+          total++
+          if (window.length >= size) {
+            yield window
+            window = []
+          }
+        }
+        if (src.limit !== undefined && count >= src.limit) break read
+      }
+    }
+    files.push(...resolved.files.map((f) => f.local))
+    const shown = resolved.files.map((f) => f.shown).join(', ')
+    if (count === 0) throw new RmbenchError('E_DATA_EMPTY', `data source ${shown} has no rows. Check the path, or the source's limit/sample.`, { source: src.source })
+    resolved.provenance.rowsSha256 = rows.hex()
+    if (src.rows_sha256 && src.rows_sha256 !== resolved.provenance.rowsSha256)
+      throw new RmbenchError('E_DATA_HASH', `${shown}: rows_sha256 mismatch — the suite pins ${src.rows_sha256}, the loaded rows hash to ${resolved.provenance.rowsSha256}. The data or the suite's fields/limit/sample changed; re-pin deliberately (rmbench fetch --pin).`, { expected: src.rows_sha256, actual: resolved.provenance.rowsSha256 })
+    provenance.push(resolved.provenance)
+  }
+  if (window.length) yield window
+  done({ hash: datasetHash.hex().slice(0, 16), files, sources: provenance, examples: total })
+}
+
+/** Whether a suite's sources can be streamed (no sampling, which needs every row before choosing). */
+export function canStreamSources(sources: SourceSpec[], whole: { sample?: unknown }): boolean {
+  return !whole.sample && sources.every((s) => !s.sample)
+}

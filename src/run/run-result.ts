@@ -1,0 +1,76 @@
+import { relative } from 'node:path'
+import type { StreamedDataset } from '../data/stream-dataset.ts'
+import type { Example } from '../data/types.ts'
+import type { HubModelSource } from '../hub/hub-model.ts'
+import type { RunResult } from '../report/types.ts'
+import type { Runner } from '../runners/types.ts'
+import type { Suite } from '../suite/types.ts'
+import { charCount } from '../tasks/length-bias/length-bias.ts'
+import type { ExampleRow, Metrics, Task } from '../tasks/types.ts'
+import type { CiSummary } from './metric-cis.ts'
+import { gitCommit, rmbenchVersion } from './provenance.ts'
+
+const MAX_LISTED_ERRORS = 100
+
+/**
+ * One example's scores.jsonl line: the task's row plus `raw`, what the task's metrics read (so `rmbench compare`
+ * can recompute them on shared examples) and the response lengths (so reports chart reward against length
+ * without the dataset text).
+ */
+export function scoredRow(task: Task, suite: Suite['spec'], ex: Example, scores: Record<string, number>, tokens: Record<string, number> | undefined): ExampleRow {
+  const raw = { scores, shape: [ex.chosen.length, ex.rejected.length], chars: { chosen: ex.chosen.map(charCount), rejected: ex.rejected.map(charCount) }, ...(tokens ? { tokens } : {}), ...(ex.alpha !== undefined ? { alpha: ex.alpha } : {}) }
+  return { ...task.row(ex, scores, suite), raw }
+}
+
+/** What a finished run adds to its suite and model to make results.json. */
+export interface RunFacts {
+  suite: Suite
+  runner: Runner
+  modelSpec: string
+  data: Pick<StreamedDataset, 'hash' | 'files' | 'sources'>
+  started: Date
+  finished: Date
+  scoringMs: number
+  metrics: Metrics
+  stats: CiSummary | null
+  counts: RunResult['counts']
+  failed: Iterable<[id: string, error: { code: string; message: string }]>
+}
+
+/** results.json of a finished run (the same for a run that held its examples and one that streamed them). */
+export function runResult(f: RunFacts): RunResult {
+  const spec = f.suite.spec
+  const info = f.runner.info
+  const str = (v: unknown) => (typeof v === 'string' ? v : null)
+  return {
+    schemaVersion: 1,
+    complete: f.counts.failed === 0,
+    suite: { name: spec.name, version: spec.version ?? 1, task: spec.task, file: relative(process.cwd(), f.suite.file), hash: f.suite.hash, spec },
+    model: { spec: f.modelSpec, id: f.runner.id, fingerprint: f.runner.fingerprint, info },
+    provenance: {
+      rmbenchVersion: rmbenchVersion(),
+      gitCommit: gitCommit(f.suite.dir),
+      suiteHash: f.suite.hash,
+      datasetHash: f.data.hash,
+      dataFiles: f.data.files.map((file) => relative(process.cwd(), file)),
+      dataSources: f.data.sources,
+      modelSource: (f.runner.source as HubModelSource | undefined) ?? null,
+      modelFingerprint: f.runner.fingerprint,
+      templateHash: str(info.templateHash),
+      tokenizerHash: str(info.tokenizerHash),
+      executionProvider: str(info.executionProvider),
+      maxLength: typeof info.maxLength === 'number' ? info.maxLength : null,
+      seed: spec.stats?.seed ?? 0,
+      startedAt: f.started.toISOString(),
+      finishedAt: f.finished.toISOString(),
+      durationMs: f.finished.getTime() - f.started.getTime(),
+      scoringMs: Math.round(f.scoringMs),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    metrics: f.metrics,
+    ...(f.stats ? { stats: f.stats } : {}),
+    counts: f.counts,
+    errors: [...f.failed].slice(0, MAX_LISTED_ERRORS).map(([id, e]) => ({ id, ...e })),
+  }
+}

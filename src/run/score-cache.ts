@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
+import { homedir, hostname } from 'node:os'
+import { join } from 'node:path'
+import { RmbenchError } from '../errors.ts'
+import type { RunnerInfo } from '../runners/types.ts'
+import type { Memo } from '../util/memo.ts'
+import { writeAtomic } from '../util/write-atomic.ts'
+
+/** A cached score: the model's value for one request (failures are never cached). */
+export interface CachedScore { value: number; tokens?: number }
+
+/** What `rmbench cache stats` tells about one model in the cache. */
+export interface CachedModel { fingerprint: string; id: string | null; records: number; bytes: number; segments: number; lastWrite: string | null }
+
+const FP = /^[0-9a-f]{16}$/
+/** Folders of memos (derived facts) kept beside the scores. */
+const MEMO_KINDS = ['file-hashes', 'onnx-sessions']
+
+/**
+ * The score cache shared by every run and suite on this machine: content-addressed by model fingerprint
+ * (folder) and request hash (record key), under $RMBENCH_CACHE_DIR, else $XDG_CACHE_HOME/rmbench, else
+ * ~/.cache/rmbench. Each process appends (fsync'd) to a segment file of its own, so concurrent runs and
+ * shards never interleave a line; a segment torn by a crash loses only its last line, which readers skip.
+ */
+export class ScoreCache implements Memo {
+  private readonly loaded = new Map<string, Map<string, CachedScore>>()
+  private readonly segment = `${hostname().replace(/[^\w.-]/g, '_')}-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`
+
+  constructor(readonly root: string) {}
+
+  /** The cache the environment asks for, or null when RMBENCH_NO_CACHE is set. */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, dir?: string): ScoreCache | null {
+    if (env.RMBENCH_NO_CACHE && env.RMBENCH_NO_CACHE !== '0') return null
+    return new ScoreCache(dir ?? env.RMBENCH_CACHE_DIR ?? join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rmbench'))
+  }
+
+  private modelDir(fp: string): string {
+    if (!FP.test(fp)) throw new Error(`not a model fingerprint: ${fp}`)
+    return join(this.root, 'scores', fp)
+  }
+
+  /** Every cached score of one model (read once per process, then kept up to date by append). */
+  scores(fp: string): Map<string, CachedScore> {
+    let m = this.loaded.get(fp)
+    if (m) return m
+    m = new Map()
+    const dir = this.modelDir(fp)
+    for (const name of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort() : []) {
+      for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+        if (!line) continue
+        try {
+          const r = JSON.parse(line) as { k?: unknown; v?: unknown; t?: unknown }
+          // A line cut by a crash is skipped, never truncated: another process may still be writing its segment.
+          if (typeof r.k === 'string' && typeof r.v === 'number') m.set(r.k, typeof r.t === 'number' ? { value: r.v, tokens: r.t } : { value: r.v })
+        } catch { /* torn line */ }
+      }
+    }
+    this.loaded.set(fp, m)
+    return m
+  }
+
+  /** Adds finished scores of one model to this process's segment and syncs it. */
+  append(fp: string, entries: [key: string, score: CachedScore][], about?: { id: string; info: RunnerInfo }): void {
+    if (!entries.length) return
+    const dir = this.modelDir(fp)
+    try {
+      mkdirSync(dir, { recursive: true })
+      if (about && !existsSync(join(dir, 'model.json'))) writeAtomic(join(dir, 'model.json'), JSON.stringify({ fingerprint: fp, ...about }, null, 2) + '\n')
+      const fd = openSync(join(dir, this.segment), 'a')
+      try {
+        writeSync(fd, entries.map(([k, s]) => JSON.stringify(s.tokens === undefined ? { k, v: s.value } : { k, v: s.value, t: s.tokens })).join('\n') + '\n')
+        fsyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+    } catch (e) {
+      throw new RmbenchError('E_SCORE_STORE', `cannot write the score cache at ${this.root} (${(e as Error).message}). Point RMBENCH_CACHE_DIR at a writable folder, or pass --no-cache.`)
+    }
+    const m = this.loaded.get(fp)
+    if (m) for (const [k, s] of entries) m.set(k, s)
+  }
+
+  recall<T>(kind: string, key: string): T | null {
+    try {
+      return JSON.parse(readFileSync(this.memoFile(kind, key), 'utf8')) as T
+    } catch {
+      return null
+    }
+  }
+
+  remember(kind: string, key: string, value: unknown): void {
+    try {
+      mkdirSync(join(this.root, kind), { recursive: true })
+      writeAtomic(this.memoFile(kind, key), JSON.stringify(value))
+    } catch { /* a memo only saves time */ }
+  }
+
+  private memoFile(kind: string, key: string): string {
+    if (!MEMO_KINDS.includes(kind) || !/^[0-9a-f]{16,64}$/.test(key)) throw new Error(`bad memo key ${kind}/${key}`)
+    return join(this.root, kind, `${key}.json`)
+  }
+
+  /** The models held, newest write first. */
+  stats(): CachedModel[] {
+    const base = join(this.root, 'scores')
+    if (!existsSync(base)) return []
+    const out: CachedModel[] = []
+    for (const fp of readdirSync(base).filter((n) => FP.test(n))) {
+      const dir = join(base, fp)
+      let bytes = 0
+      let last = 0
+      const segments = readdirSync(dir).filter((n) => n.endsWith('.jsonl'))
+      for (const n of segments) {
+        const st = statSync(join(dir, n))
+        bytes += st.size
+        last = Math.max(last, st.mtimeMs)
+      }
+      let id: string | null = null
+      try {
+        id = String((JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { id?: unknown }).id ?? '') || null
+      } catch { /* written by an older or interrupted run */ }
+      out.push({ fingerprint: fp, id, records: this.scores(fp).size, bytes, segments: segments.length, lastWrite: last ? new Date(last).toISOString() : null })
+    }
+    return out.sort((a, b) => (b.lastWrite ?? '').localeCompare(a.lastWrite ?? ''))
+  }
+
+  /** Removes the cached scores of the models whose fingerprint starts with `prefix` (all when absent); returns how many. */
+  clear(prefix?: string): number {
+    const gone = this.stats().filter((m) => !prefix || m.fingerprint.startsWith(prefix))
+    for (const m of gone) {
+      rmSync(this.modelDir(m.fingerprint), { recursive: true, force: true })
+      this.loaded.delete(m.fingerprint)
+    }
+    // Memos are keyed by content, not by model: they go only when everything goes.
+    if (!prefix) for (const kind of MEMO_KINDS) rmSync(join(this.root, kind), { recursive: true, force: true })
+    return gone.length
+  }
+}

@@ -1,0 +1,205 @@
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { canStreamSources, streamDataset, type StreamedDataset } from '../data/stream-dataset.ts'
+import type { Example } from '../data/types.ts'
+import { RmbenchError } from '../errors.ts'
+import { WorstKeeper } from '../report/worst-examples.ts'
+import { writeRun } from '../report/write-run.ts'
+import type { Scored } from '../runners/types.ts'
+import { createRng } from '../stats/rng.ts'
+import { addCredit, pairCredit, pairwiseMetricsFromSums, pairwiseStatistic, type CreditSums } from '../tasks/pairwise/pairwise-task.ts'
+import { tasks } from '../tasks/registry.ts'
+import type { TaskRequest } from '../tasks/types.ts'
+import { attachCis } from './metric-cis.ts'
+import { planRequests, requestKey } from './plan.ts'
+import { runResult, scoredRow } from './run-result.ts'
+import type { RunOptions, RunOutcome } from './run-suite.ts'
+import type { CachedScore } from './score-cache.ts'
+import { scoreRequests, scorerFor } from './score-requests.ts'
+import { ScoreStore } from './score-store.ts'
+
+/** Examples read, scored and reduced at a time. */
+const WINDOW = 4096
+/** Rows the charts of a streamed run are drawn from (a uniform sample; all of them below this). */
+export const CHART_SAMPLE = 5000
+
+/** Why a run cannot stream (null when it can): streaming covers pairwise suites without analyses, samples or shards. */
+export function whyNotStream(o: RunOptions): string | null {
+  const spec = o.suite.spec
+  const sources = Array.isArray(spec.data) ? spec.data : [spec.data]
+  if (spec.task !== 'pairwise') return `task ${spec.task} (streaming covers pairwise suites)`
+  if (spec.analyses?.length) return `analyses ${spec.analyses.join(', ')} read every example`
+  if (!canStreamSources(sources, spec)) return 'a sample needs every row before it draws'
+  if (o.shard || o.expectDatasetHash) return 'shards and merges hold their examples'
+  if (o.runner.perExample || o.runner.reconcile) return `model ${o.runner.id} looks scores up by example id`
+  return null
+}
+
+/**
+ * A pairwise run that never holds the dataset: windows of examples are read, scored (through the run's records,
+ * or straight from a cheap runner), written to scores.jsonl and reduced to per-pair credits and group ids in
+ * typed arrays, from which metrics and bootstrap intervals are computed as the in-memory run computes them.
+ * Memory stays flat in dataset size but for a few numbers per pair (and, for models worth recording, the records).
+ */
+export async function streamRun(o: RunOptions): Promise<RunOutcome> {
+  const started = new Date()
+  const spec = o.suite.spec
+  const task = tasks.get('pairwise', o.suite.file)
+  task.check?.(spec)
+  const sources = Array.isArray(spec.data) ? spec.data : [spec.data]
+  const outDir = resolve(o.outDir)
+  mkdirSync(outDir, { recursive: true })
+  if (existsSync(join(outDir, 'results.json')) && !existsSync(join(outDir, 'records.jsonl')))
+    throw new RmbenchError('E_USAGE', `${o.outDir} already holds results from another run; choose a new --out folder.`)
+  const fp = o.runner.fingerprint
+  // A cheap runner (a baseline) costs less to re-score than to record: nothing is recorded or cached for it.
+  const store = o.runner.cheap ? null : new ScoreStore(join(outDir, 'records.jsonl'))
+  if (store?.discarded) o.warn?.(`${join(o.outDir, 'records.jsonl')}: ${store.discarded} torn or corrupt line(s) from an interrupted write were discarded; those scores are computed again.`)
+  const cache = store && o.runner.cacheable ? o.cache ?? null : null
+  const ties = spec.score?.ties ?? 'wrong'
+
+  const sums: CreditSums = new Map()
+  const ids: string[] = []
+  const groupOf: number[] = []
+  const credits: number[] = []
+  const groupIndex = new Map<string, number>()
+  const failed = new Map<string, { code: string; message: string }>()
+  const worst = new WorstKeeper()
+  const sample: { at: number; row: Record<string, unknown> }[] = []
+  const rng = createRng(spec.stats?.seed ?? 0)
+  const counts = { examples: 0, scored: 0, failed: 0, requests: 0, unique: 0, cached: 0 }
+  let scoringMs = 0
+  let errors = 0
+  let data: StreamedDataset | undefined
+  const out = openSync(join(outDir, 'scores.jsonl'), 'w')
+  try {
+    const windows = streamDataset(sources, o.suite.dir, { limit: o.limit ?? spec.limit }, { suiteFile: relative(process.cwd(), o.suite.file), hub: o.hub }, WINDOW, (d) => (data = d))
+    for await (const window of windows) {
+      task.checkExamples?.(window)
+      const requests = task.requests(window, spec)
+      const got = store ? await recorded(requests) : await direct(requests)
+      if (!got) return { result: null, outDir, interrupted: true, scored: counts.scored }
+      const lines: string[] = []
+      for (const ex of window) lines.push(JSON.stringify(reduce(ex, got)))
+      writeSync(out, lines.join('\n') + '\n')
+      counts.examples += window.length
+      o.onProgress?.({ phase: 'score', done: counts.examples, total: counts.examples, cached: counts.cached, errors, elapsedMs: Date.now() - started.getTime() })
+    }
+  } finally {
+    closeSync(out)
+  }
+  if (!data) throw new Error('stream ended without its summary')
+
+  const metrics = pairwiseMetricsFromSums(sums, spec)
+  // Strata in sorted group order, as the in-memory statistic numbers them, so the bootstrap draws the same.
+  const sorted = [...groupIndex.keys()].sort((a, b) => a.localeCompare(b))
+  const rank = new Int32Array(groupIndex.size)
+  sorted.forEach((g, i) => (rank[groupIndex.get(g)!] = i))
+  const stat = pairwiseStatistic(ids, sorted, Int32Array.from(groupOf, (g) => rank[g]), Float64Array.from(credits), spec)
+  const stats = attachCis(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat })
+  counts.failed = failed.size
+  const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, metrics, stats, counts, failed })
+  await writeRun(outDir, result, { sample: sample.sort((a, b) => a.at - b.at).map((s) => s.row) }, worst.list(), { png: o.png, warn: o.warn })
+  o.onProgress?.({ phase: 'done', done: counts.examples, total: counts.examples, cached: counts.cached, errors: failed.size, elapsedMs: Date.now() - started.getTime() })
+  return { result, outDir, interrupted: false, scored: counts.scored }
+
+  /** Scores a window through the run's records (resumable) and the shared cache; null when interrupted. */
+  async function recorded(requests: TaskRequest[]): Promise<Map<TaskRequest, Scored> | null> {
+    const plan = planRequests(requests, o.runner, store!, { retryErrors: o.retryErrors, cache: cache?.scores(fp) })
+    store!.append(fp, plan.fromCache.map(([k]) => k), plan.fromCache.map(([, s]) => s))
+    counts.requests += requests.length
+    counts.unique += plan.unique
+    counts.cached += plan.cached
+    const r = await scoreRequests(plan.todo, o.runner, store!, {
+      signal: o.signal,
+      cached: plan.cached,
+      retryErrors: o.retryErrors,
+      onRecorded: cache ? (keys, results) => cache.append(fp, keys.flatMap((k, i) => ('value' in results[i] ? [[k, results[i]] as [string, CachedScore]] : [])), { id: o.runner.id, info: o.runner.info }) : undefined,
+    })
+    scoringMs += r.ms
+    errors += r.errors
+    if (r.aborted) return null
+    return new Map(requests.map((q) => {
+      const rec = store!.getAny(fp, plan.keys.get(q)!)
+      return [q, rec?.value !== undefined ? { value: rec.value, ...(rec.tokens !== undefined ? { tokens: rec.tokens } : {}) } : { error: rec?.error ?? { code: 'E_MISSING', message: 'no score recorded' } }]
+    }))
+  }
+
+  /** Scores a window straight from a cheap runner, equal texts once. */
+  async function direct(requests: TaskRequest[]): Promise<Map<TaskRequest, Scored> | null> {
+    if (o.signal?.aborted) return null
+    const t0 = performance.now()
+    const unique = new Map<string, TaskRequest>()
+    const keyOf = new Map<TaskRequest, string>()
+    for (const q of requests) {
+      const k = requestKey(q)
+      keyOf.set(q, k)
+      if (!unique.has(k)) unique.set(k, q)
+    }
+    const list = [...unique.values()]
+    const score = scorerFor(o.runner, undefined)
+    const byKey = new Map<string, Scored>()
+    for (let i = 0; i < list.length; i += o.runner.batchSize) {
+      const part = list.slice(i, i + o.runner.batchSize)
+      const res = await score(part.map((q) => q.request), o.signal)
+      part.forEach((q, j) => byKey.set(keyOf.get(q)!, res[j]))
+    }
+    scoringMs += performance.now() - t0
+    counts.requests += requests.length
+    counts.unique += unique.size
+    for (const s of byKey.values()) if ('error' in s) errors++
+    return new Map(requests.map((q) => [q, byKey.get(keyOf.get(q)!)!]))
+  }
+
+  /** One example's scores → its scores.jsonl row, its credit and group in the typed state, worst and sample. */
+  function reduce(ex: Example, got: Map<TaskRequest, Scored>): Record<string, unknown> {
+    const s: Record<string, number> = {}
+    const tokens: Record<string, number> = {}
+    let failure: { code: string; message: string } | undefined
+    for (const [q, scored] of byExample(got).get(ex.id) ?? []) {
+      if ('error' in scored) failure ??= scored.error
+      else {
+        s[q.role] = scored.value
+        if (scored.tokens !== undefined) tokens[q.role] = scored.tokens
+      }
+    }
+    if (failure) {
+      failed.set(ex.id, failure)
+      return { id: ex.id, group: ex.group, error: failure }
+    }
+    counts.scored++
+    const row = scoredRow(task, spec, ex, s, Object.keys(tokens).length ? tokens : undefined)
+    const credit = pairCredit(s['chosen/0'], s['rejected/0'], ties)
+    addCredit(sums, ex.group, credit)
+    let g = groupIndex.get(ex.group)
+    if (g === undefined) groupIndex.set(ex.group, (g = groupIndex.size))
+    ids.push(ex.id)
+    groupOf.push(g)
+    credits.push(credit)
+    worst.offer(ex, row)
+    // Reservoir sampling (Algorithm R): every row has the same chance to be charted.
+    const seen = counts.scored
+    if (sample.length < CHART_SAMPLE) sample.push({ at: seen, row })
+    else {
+      const j = Math.floor(rng.next() * seen)
+      if (j < CHART_SAMPLE) sample[j] = { at: seen, row }
+    }
+    return row
+  }
+}
+
+const index = new WeakMap<Map<TaskRequest, Scored>, Map<string, [TaskRequest, Scored][]>>()
+/** Results of a window grouped by example id (built once per window). */
+function byExample(got: Map<TaskRequest, Scored>): Map<string, [TaskRequest, Scored][]> {
+  let m = index.get(got)
+  if (!m) {
+    m = new Map()
+    for (const entry of got) {
+      const list = m.get(entry[0].exampleId) ?? []
+      list.push(entry)
+      m.set(entry[0].exampleId, list)
+    }
+    index.set(got, m)
+  }
+  return m
+}

@@ -1,0 +1,166 @@
+import type { Tensor } from 'onnxruntime-node'
+import { RmbenchError } from '../../errors.ts'
+import { requestChars } from '../request-size.ts'
+import type { RewardRequest, Runner, Scored } from '../types.ts'
+import { buildFeeds, type PaddingSide } from './input-feeds.ts'
+import { lengthBatches } from './length-batches.ts'
+import type { ModelFolder } from './model-folder.ts'
+import { ort, type OrtSession, type SessionFacts } from './ort-session.ts'
+import { responseLogprobs } from './logprob-scoring.ts'
+import type { Encoded, RequestEncoder } from './request-encoder.ts'
+import { halfToFloat, type RewardHead } from './reward-head.ts'
+
+/**
+ * A local ONNX model as a runner. The session opens on the first batch, not before: a run whose scores all
+ * come from the score cache never loads the weights.
+ */
+export class OnnxRunner implements Runner {
+  /** Tokens fed to session.run: real ones and padding (for the padding-waste figure of `npm run bench`). */
+  readonly tokenCounts = { real: 0, padded: 0 }
+  /** Local weights: a score is a pure function of the fingerprint and the text. */
+  readonly cacheable = true
+  readonly capabilities: Runner['capabilities']
+  /** Set for sequence classifiers (logits [B, labels]). */
+  readonly reward?: Runner['reward']
+  /** Set for causal LMs (logits [B, T, vocab]). */
+  readonly logprob?: Runner['logprob']
+  constructor(
+    readonly id: string,
+    readonly fingerprint: string,
+    readonly info: Runner['info'],
+    readonly batchSize: number,
+    private readonly facts: SessionFacts,
+    private readonly open: () => Promise<OrtSession>,
+    private readonly folder: ModelFolder,
+    private readonly enc: RequestEncoder,
+    private readonly head: RewardHead | null,
+    private readonly padId: number,
+    private paddingSide: PaddingSide,
+    private readonly maxTokens: number,
+  ) {
+    if (head) {
+      this.capabilities = { reward: true }
+      this.reward = (batch) => this.score(batch, this.batchSize)
+    } else {
+      this.capabilities = { logprob: true }
+      this.logprob = (batch) => this.scoreLm(batch)
+    }
+  }
+
+  private opening: Promise<OrtSession> | null = null
+
+  /** The session, opened on first use. */
+  private session(): Promise<OrtSession> {
+    this.opening ??= this.open()
+    return this.opening
+  }
+
+  /** Whether the weights were loaded in this process (false when every score came from the cache). */
+  get opened(): boolean {
+    return this.opening !== null
+  }
+
+  /** Uses a padding side found earlier (by checkPadding in another run of the same model and settings). */
+  usePaddingSide(side: PaddingSide): void {
+    this.paddingSide = side
+  }
+
+  /** The padding side in use after the probe. */
+  get currentPaddingSide(): PaddingSide {
+    return this.paddingSide
+  }
+
+  sizeOf(req: RewardRequest): number {
+    return requestChars(req)
+  }
+
+  private checkVocab(e: Encoded): void {
+    const v = this.folder.vocabSize
+    if (v === null) return
+    const bad = e.ids.find((id) => id >= v || id < 0)
+    if (bad !== undefined)
+      throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: the tokenizer produced id ${bad} ('${this.enc.tokenizer.id_to_token(bad)}') but the model's vocabulary has ${v} entries. tokenizer.json does not belong to this model: use the tokenizer it was trained with.`, { dir: this.folder.dir })
+  }
+
+  /** Checks ids, sorts by length, runs length-homogeneous batches; `read` turns each batch's output into scores. */
+  private async runBatches<E extends Encoded>(encoded: E[], batchSize: number, side: PaddingSide, read: (output: Tensor, rows: E[]) => Scored[]): Promise<Scored[]> {
+    const ortLib = await ort()
+    const s = await this.session()
+    encoded.forEach((e) => this.checkVocab(e))
+    const lengths = encoded.map((e) => e.ids.length)
+    const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b)
+    const out = new Array<Scored>(encoded.length)
+    for (const group of lengthBatches(order, lengths, batchSize, this.maxTokens)) {
+      const rows = group.map((i) => encoded[i])
+      const width = Math.max(...rows.map((r) => r.ids.length))
+      for (const r of rows) this.tokenCounts.real += r.ids.length
+      this.tokenCounts.padded += width * rows.length
+      const scores = read(await this.run(s, buildFeeds(ortLib.Tensor, this.facts.inputs, rows, this.padId, side)), rows)
+      group.forEach((idx, k) => (out[idx] = scores[k]))
+    }
+    return out
+  }
+
+  private score(batch: RewardRequest[], batchSize: number): Promise<Scored[]> {
+    return this.runBatches(batch.map((r) => this.enc.encode(r)), batchSize, this.paddingSide, (t, rows) => {
+      const dims = t.dims.map(Number)
+      if (dims.length > 2)
+        throw new RmbenchError('E_MODEL_OUTPUT', `${this.folder.modelFile}: output has shape [${dims}] (a language model's per-token logits); a reward model outputs [batch, labels].`)
+      const width = dims.length === 2 ? dims[1] : 1
+      const raw = t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToFloat) : (t.data as Float32Array)
+      return rows.map((e, r) => {
+        const value = this.head!.read(raw, r, width)
+        return Number.isFinite(value) ? { value, tokens: e.ids.length } : { error: { code: 'E_NONFINITE', message: `model returned ${value}` } }
+      })
+    })
+  }
+
+  private async run(s: OrtSession, feeds: Record<string, Tensor>): Promise<Tensor> {
+    const outName = s.outputs.find((o) => o.name === 'logits')?.name ?? s.outputs[0].name
+    try {
+      return (await s.session.run(feeds, [outName]))[outName]
+    } catch (e) {
+      const msg = (e as Error).message
+      if (/out of range|out of bounds|indices element/i.test(msg))
+        throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: onnxruntime rejected a token id (${msg.split('\n')[0]}). tokenizer.json likely does not belong to this model.`)
+      throw new RmbenchError('E_MODEL_LOAD', `${this.folder.modelFile}: inference failed (${msg.split('\n')[0]}).`)
+    }
+  }
+
+  /** Causal-LM log-likelihoods of the responses, right-padded so no real token ever sees padding. */
+  private scoreLm(batch: RewardRequest[]): Promise<Scored[]> {
+    return this.runBatches(batch.map((r) => this.enc.encodeLm(r)), this.batchSize, 'right', (logits, rows) =>
+      responseLogprobs(logits, rows).map((r): Scored => (Number.isFinite(r.value) ? r : { error: { code: 'E_NONFINITE', message: `log-probability is ${r.value}` } })))
+  }
+
+  /**
+   * Graphs without position_ids (DeBERTa, BERT) shift absolute positions under left padding, and some
+   * pooling code breaks under right padding. Score a short probe alone and padded beside a long one; if
+   * padding changes it, switch side (or say scores depend on batching). Returns the side kept and why.
+   */
+  async checkPadding(warn: (m: string) => void): Promise<string> {
+    const short = { prompt: [{ role: 'user', content: 'Say hello.' }], response: 'Hello!' }
+    const long = { prompt: [{ role: 'user', content: 'Describe the water cycle in a few sentences, please.' }], response: 'Water evaporates, condenses into clouds and falls again as rain or snow, then flows back to the sea.' }
+    const solo = await this.probe([short])
+    const sides: PaddingSide[] = this.paddingSide === 'left' ? ['left', 'right'] : ['right', 'left']
+    for (const side of sides) {
+      this.paddingSide = side
+      const padded = (await this.probe([short, long]))[0]
+      if (Math.abs(padded - solo[0]) <= 1e-4 * Math.max(1, Math.abs(solo[0]))) {
+        if (side !== sides[0]) warn(`${this.folder.dir}: ${sides[0]} padding changes this model's scores (the graph has no position_ids to follow it); padding on the ${side} instead.`)
+        return side === sides[0] ? 'as configured' : `${sides[0]} padding changed scores`
+      }
+    }
+    this.paddingSide = sides[0]
+    warn(`${this.folder.dir}: padding changes this model's scores on either side; use batch_size=1 for exact per-example scores.`)
+    return 'padding-sensitive on both sides'
+  }
+
+  private async probe(reqs: RewardRequest[]): Promise<number[]> {
+    return (await this.score(reqs, reqs.length)).map((r) => ('value' in r ? r.value : NaN))
+  }
+
+  async dispose(): Promise<void> {
+    if (this.opening) await (await this.opening).session.release()
+  }
+}
