@@ -84,7 +84,6 @@ function genericDiffs(task: Task, spec: SuiteSpec, ex: Example[], A: LoadedRun, 
 function meanDiffs(a: MeanStatistic, b: MeanStatistic, resamples: number, seed: number): Map<string, Float64Array> {
   const K = a.values.length
   const both: MeanStatistic = {
-    ids: a.ids,
     strata: a.strata,
     values: [...a.values, ...b.values],
     combine(sums, counts) {

@@ -6,6 +6,7 @@ import { hubSettings } from '../hub/settings.ts'
 import type { SourceSpec } from '../suite/types.ts'
 import { stableStringify } from '../util/hash.ts'
 import { mapRow } from './field-map.ts'
+import { IdSet } from './id-set.ts'
 import { formatFor } from './formats/registry.ts'
 import type { LoadOptions } from './load-dataset.ts'
 import { resolveSource, type SourceProvenance } from './resolve-source.ts'
@@ -35,8 +36,8 @@ class ArrayHash {
 export async function* streamDataset(sources: SourceSpec[], baseDir: string, whole: { limit?: number }, opts: LoadOptions, size: number, done: (d: StreamedDataset) => void): AsyncGenerator<Example[]> {
   let hub: Hub | undefined
   const getHub = opts.hub ?? (() => (hub ??= new Hub(hubSettings())))
-  // id → where its row was, as fileIndex·1e9 + line: a number per id, not a string, keeps a million ids small.
-  const seen = new Map<string, number>()
+  // id → where its row was, as fileIndex·1e9 + line.
+  const seen = new IdSet()
   const shownFiles: string[] = []
   const datasetHash = new ArrayHash()
   const files: string[] = []
@@ -57,10 +58,9 @@ export async function* streamDataset(sources: SourceSpec[], baseDir: string, who
         count++
         // Past the suite's limit a source is still read to the end: its rows_sha256 covers all of it, as loadDataset's does.
         if (whole.limit === undefined || total < whole.limit) {
-          const prev = seen.get(ex.id)
+          const prev = seen.add(ex.id, fileIndex * 1e9 + line)
           if (prev !== undefined)
             throw new RmbenchError('E_DATA_ROW', `${ex.origin.file}:${ex.origin.line}: duplicate id '${ex.id}' (first at ${shownFiles[Math.floor(prev / 1e9)]}:${prev % 1e9}). Ids must be unique; map another id column or drop the duplicate.`, { id: ex.id })
-          seen.set(ex.id, fileIndex * 1e9 + line)
           datasetHash.add([ex.id, ex.group, ex.prompt, ex.chosen, ex.rejected])
           window.push(ex)
           total++

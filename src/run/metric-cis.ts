@@ -1,5 +1,5 @@
 import type { Example } from '../data/types.ts'
-import { bcaCi, clusterPlan, drawClusters, percentileCi, type BootstrapSettings } from '../stats/bootstrap.ts'
+import { bcaCi, drawClusters, percentileCi, type BootstrapSettings } from '../stats/bootstrap.ts'
 import { createRng } from '../stats/rng.ts'
 import type { SuiteSpec } from '../suite/types.ts'
 import type { Analysis } from '../tasks/analyses.ts'
@@ -50,11 +50,18 @@ function drawSum(list: Int32Array, values: Float64Array, state: Uint32Array, rep
 
 /** Replicates of a mean statistic: each resample redraws units within strata and recombines the sums. */
 export function meanReplicates(stat: MeanStatistic, resamples: number, seed: number): Map<string, Float64Array> {
-  const n = stat.ids.length
+  const n = stat.strata.length
   const K = stat.values.length
   const nStrata = stat.strata.reduce((m, s) => Math.max(m, s + 1), 0)
-  const design = { strata: stat.strata, clusters: Int32Array.from({ length: n }, (_, i) => i) }
-  const { stratumClusters } = clusterPlan(design)
+  // Each example is its own cluster: clusterPlan's per-stratum lists, without its per-cluster arrays (a million
+  // singleton arrays would outweigh the data).
+  const byStratum = new Map<number, number[]>()
+  for (let i = 0; i < n; i++) {
+    const list = byStratum.get(stat.strata[i])
+    if (list) list.push(i)
+    else byStratum.set(stat.strata[i], [i])
+  }
+  const stratumClusters = [...byStratum.keys()].sort((a, b) => a - b).map((k) => Int32Array.from(byStratum.get(k)!))
   const strataOf = stratumClusters.map((list) => stat.strata[list[0]])
   const sums = Array.from({ length: nStrata }, () => new Float64Array(K))
   const counts = new Float64Array(nStrata)
@@ -78,7 +85,7 @@ export function meanReplicates(stat: MeanStatistic, resamples: number, seed: num
 
 /** Delete-a-group jackknife of a mean statistic (exact leave-one-out when units ≤ groups). */
 function meanJackknife(stat: MeanStatistic, groups: number): Map<string, Float64Array> {
-  const n = stat.ids.length
+  const n = stat.strata.length
   const K = stat.values.length
   const nStrata = stat.strata.reduce((m, s) => Math.max(m, s + 1), 0)
   const G = Math.min(groups, n)
@@ -146,7 +153,7 @@ export function attachCis(metrics: Metrics, input: CiInput): CiSummary | null {
     s.method === 'bca' && jack ? bcaCi(reps, estimate, jack, s.confidence) : percentileCi(reps, s.confidence)
   const done = new Set<string>()
   const stat = input.stat ?? input.task.meanStatistic?.(input.examples, input.scores, input.suite)
-  if (stat && stat.ids.length) {
+  if (stat && stat.strata.length) {
     const reps = meanReplicates(stat, s.resamples, s.seed)
     const jack = s.method === 'bca' ? meanJackknife(stat, 2000) : undefined
     for (const [key, r] of reps) {

@@ -19,7 +19,7 @@ import { scoreRequests, scorerFor } from './score-requests.ts'
 import { ScoreStore } from './score-store.ts'
 
 /** Examples read, scored and reduced at a time. */
-const WINDOW = 4096
+const WINDOW = 1024
 /** Rows the charts of a streamed run are drawn from (a uniform sample; all of them below this). */
 export const CHART_SAMPLE = 5000
 
@@ -59,7 +59,6 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const ties = spec.score?.ties ?? 'wrong'
 
   const sums: CreditSums = new Map()
-  const ids: string[] = []
   const groupOf: number[] = []
   const credits: number[] = []
   const groupIndex = new Map<string, number>()
@@ -95,7 +94,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const sorted = [...groupIndex.keys()].sort((a, b) => a.localeCompare(b))
   const rank = new Int32Array(groupIndex.size)
   sorted.forEach((g, i) => (rank[groupIndex.get(g)!] = i))
-  const stat = pairwiseStatistic(ids, sorted, Int32Array.from(groupOf, (g) => rank[g]), Float64Array.from(credits), spec)
+  const stat = pairwiseStatistic(sorted, Int32Array.from(groupOf, (g) => rank[g]), Float64Array.from(credits), spec)
   const stats = attachCis(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat })
   counts.failed = failed.size
   const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, metrics, stats, counts, failed })
@@ -173,7 +172,6 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
     addCredit(sums, ex.group, credit)
     let g = groupIndex.get(ex.group)
     if (g === undefined) groupIndex.set(ex.group, (g = groupIndex.size))
-    ids.push(ex.id)
     groupOf.push(g)
     credits.push(credit)
     worst.offer(ex, row)

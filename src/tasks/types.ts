@@ -36,10 +36,9 @@ export type ExampleRow = Record<string, unknown>
 
 /**
  * Metrics as a function of per-stratum sums of per-example values, so the bootstrap can run on typed arrays:
- * `values[k][i]` is value k of example `ids[i]`; `combine` gets sums[stratum][k] and counts[stratum].
+ * `values[k][i]` is value k of example i (of `strata.length`); `combine` gets sums[stratum][k] and counts[stratum].
  */
 export interface MeanStatistic {
-  ids: string[]
   strata: Int32Array
   values: Float64Array[]
   combine(sums: Float64Array[], counts: Float64Array): Record<string, number>

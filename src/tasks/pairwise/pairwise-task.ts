@@ -105,7 +105,7 @@ export const pairwiseTask: Task = {
     const groups = [...new Set(scored.map((ex) => ex.group))].sort((a, b) => a.localeCompare(b))
     const index = new Map(groups.map((g, i) => [g, i]))
     const credit = Float64Array.from(scored, (ex) => pairCredit(scores.get(ex.id)!['chosen/0'], scores.get(ex.id)!['rejected/0'], ties))
-    return pairwiseStatistic(scored.map((ex) => ex.id), groups, Int32Array.from(scored, (ex) => index.get(ex.group)!), credit, suite)
+    return pairwiseStatistic(groups, Int32Array.from(scored, (ex) => index.get(ex.group)!), credit, suite)
   },
   row(ex, s, suite) {
     const [chosen, rejected] = [s['chosen/0'], s['rejected/0']]
@@ -114,9 +114,8 @@ export const pairwiseTask: Task = {
 }
 
 /** The pairwise metrics as a mean statistic over per-pair credits, stratified by group (groups sorted by name). */
-export function pairwiseStatistic(ids: string[], groups: string[], strata: Int32Array, credit: Float64Array, suite: SuiteSpec): MeanStatistic {
+export function pairwiseStatistic(groups: string[], strata: Int32Array, credit: Float64Array, suite: SuiteSpec): MeanStatistic {
   return {
-    ids,
     strata,
     values: [credit],
     combine(sums, counts) {
