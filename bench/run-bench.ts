@@ -1,17 +1,19 @@
 // `npm run bench`: rmbench's ONNX runner against the raw onnxruntime limit, the transformers.js pipeline and a
 // naive loop, side by side in one run, on a transformer-shaped model where the model is the cost ("big") and a
 // tiny one where overhead is; then a cold run against a re-run with the score cache warm. Prints tables and
-// writes bench/results.json. Sizes: BENCH_PAIRS (default 150), BENCH_RERUN_PAIRS (default 1000), BENCH_THREADS.
+// writes bench/results.json. Sizes: BENCH_PAIRS (default 150), BENCH_RERUN_PAIRS (default 1000),
+// BENCH_STREAM_PAIRS (default 1,000,000), BENCH_THREADS.
 import { execFileSync } from 'node:child_process'
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeBenchSuite } from './bench-suite.ts'
+import { writeBenchSuite, writeStreamSuite } from './bench-suite.ts'
 import { BIG, TINY, writeBenchModel, type BenchModelShape } from './make-bench-model.ts'
 
 const HERE = import.meta.dirname
 const WORK = join(HERE, '.work')
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 150)
 const RERUN_PAIRS = Number(process.env.BENCH_RERUN_PAIRS ?? 1000)
+const STREAM_PAIRS = Number(process.env.BENCH_STREAM_PAIRS ?? 1_000_000)
 
 /** Runs one system in a fresh Node process; returns its JSON line and the process's own wall time. */
 function system(name: string, model: string, suite: string, out = WORK, cache?: string): Record<string, number> {
@@ -83,6 +85,16 @@ printTable([
   ['warm', '', fmt(warm.wall), fmt(warm.processMs), fmt(warm.cached), fmt(warm.tokens)],
   ['cold / warm', '', `${fmt(rerun.speedupInProcess, 1)}×`, `${fmt(rerun.speedupProcess, 1)}×`, '', ''],
 ])
-for (const [k, v] of Object.entries(extra)) console.log(`${k}: ${typeof v === 'number' ? fmt(v, 6) : v}`)
-writeFileSync(join(HERE, 'results.json'), JSON.stringify({ pairs: PAIRS, threads: process.env.BENCH_THREADS ?? 'default', node: process.version, rows, rerun, extra, at: new Date().toISOString() }, null, 2) + '\n')
+// Memory flat in dataset size: a streamed pairwise run with baseline:length over a tenth of the pairs and all of them.
+const memory = [Math.round(STREAM_PAIRS / 10), STREAM_PAIRS].map((n) => {
+  const dir = join(WORK, `stream-${n}`)
+  writeStreamSuite(dir, n)
+  const r = system('stream', '-', dir, join(dir, 'out'))
+  rmSync(dir, { recursive: true, force: true })
+  return { pairs: n, maxRssMB: r.maxRssMB, wallMs: Math.round(r.wall), accuracy: r.accuracy }
+})
+console.log('\nStreamed run, baseline:length (peak RSS of the whole process):')
+printTable([['pairs', '', 'peak RSS', 'wall ms'], ...memory.map((m) => [fmt(m.pairs), '', `${m.maxRssMB} MB`, fmt(m.wallMs)])])
+for (const [k, v] of Object.entries(extra)) console.log(`${k}: ${typeof v !== "number" ? v : Number.isInteger(v) ? fmt(v) : v.toExponential(2)}`)
+writeFileSync(join(HERE, 'results.json'), JSON.stringify({ pairs: PAIRS, threads: process.env.BENCH_THREADS ?? 'default', node: process.version, rows, rerun, memory, extra, at: new Date().toISOString() }, null, 2) + '\n')
 if (existsSync(WORK)) rmSync(WORK, { recursive: true, force: true })
