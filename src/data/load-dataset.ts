@@ -28,6 +28,22 @@ export function rowsSha256(examples: Example[]): string {
   return sha256(stableStringify(examples.map(({ id, group, prompt, chosen, rejected, alpha }) => [id, group, prompt, chosen, rejected, alpha ?? null])))
 }
 
+/** A source that gave no rows. */
+export function emptySourceError(src: SourceSpec, shown: string): RmbenchError {
+  return new RmbenchError('E_DATA_EMPTY', `data source ${shown} has no rows. Check the path, or the source's limit/sample.`, { source: src.source })
+}
+
+/** Checks a source's rows against its rows_sha256 pin, when it has one. */
+export function checkRowsPin(src: SourceSpec, shown: string, actual: string): void {
+  if (src.rows_sha256 && src.rows_sha256 !== actual)
+    throw new RmbenchError('E_DATA_HASH', `${shown}: rows_sha256 mismatch — the suite pins ${src.rows_sha256}, the loaded rows hash to ${actual}. The data or the suite's fields/limit/sample changed; re-pin deliberately (rmbench fetch --pin).`, { expected: src.rows_sha256, actual })
+}
+
+/** An id seen twice; `firstAt` is file:line of its first row. */
+export function duplicateIdError(ex: Example, firstAt: string): RmbenchError {
+  return new RmbenchError('E_DATA_ROW', `${ex.origin.file}:${ex.origin.line}: duplicate id '${ex.id}' (first at ${firstAt}). Ids must be unique; map another id column or drop the duplicate.`, { id: ex.id })
+}
+
 async function loadSource(src: SourceSpec, baseDir: string, opts: Required<LoadOptions>): Promise<{ examples: Example[]; files: string[]; provenance: SourceProvenance }> {
   const { files, provenance } = await resolveSource(src, baseDir, opts.suiteFile, opts.hub)
   const out: Example[] = []
@@ -42,10 +58,9 @@ async function loadSource(src: SourceSpec, baseDir: string, opts: Required<LoadO
   let examples = src.sample ? sampleInOrder(out, src.sample) : out
   if (src.limit !== undefined) examples = examples.slice(0, src.limit)
   const shown = files.map((f) => f.shown).join(', ')
-  if (examples.length === 0) throw new RmbenchError('E_DATA_EMPTY', `data source ${shown} has no rows. Check the path, or the source's limit/sample.`, { source: src.source })
+  if (examples.length === 0) throw emptySourceError(src, shown)
   provenance.rowsSha256 = rowsSha256(examples)
-  if (src.rows_sha256 && src.rows_sha256 !== provenance.rowsSha256)
-    throw new RmbenchError('E_DATA_HASH', `${shown}: rows_sha256 mismatch — the suite pins ${src.rows_sha256}, the loaded rows hash to ${provenance.rowsSha256}. The data or the suite's fields/limit/sample changed; re-pin deliberately (rmbench fetch --pin).`, { expected: src.rows_sha256, actual: provenance.rowsSha256 })
+  checkRowsPin(src, shown, provenance.rowsSha256)
   return { examples, files: files.map((f) => f.local), provenance }
 }
 
@@ -67,8 +82,7 @@ export async function loadDataset(sources: SourceSpec[], baseDir: string, whole:
   const seen = new Map<string, Example>()
   for (const ex of examples) {
     const prev = seen.get(ex.id)
-    if (prev)
-      throw new RmbenchError('E_DATA_ROW', `${ex.origin.file}:${ex.origin.line}: duplicate id '${ex.id}' (first at ${prev.origin.file}:${prev.origin.line}). Ids must be unique; map another id column or drop the duplicate.`, { id: ex.id })
+    if (prev) throw duplicateIdError(ex, `${prev.origin.file}:${prev.origin.line}`)
     seen.set(ex.id, ex)
   }
   const hash = hashOf(examples.map(({ id, group, prompt, chosen, rejected }) => [id, group, prompt, chosen, rejected]))

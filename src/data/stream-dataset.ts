@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto'
 import { basename } from 'node:path'
-import { RmbenchError } from '../errors.ts'
 import { Hub } from '../hub/hub-client.ts'
 import { hubSettings } from '../hub/settings.ts'
 import type { SourceSpec } from '../suite/types.ts'
@@ -8,7 +7,7 @@ import { stableStringify } from '../util/hash.ts'
 import { mapRow } from './field-map.ts'
 import { IdSet } from './id-set.ts'
 import { formatFor } from './formats/registry.ts'
-import type { LoadOptions } from './load-dataset.ts'
+import { checkRowsPin, duplicateIdError, emptySourceError, type LoadOptions } from './load-dataset.ts'
 import { resolveSource, type SourceProvenance } from './resolve-source.ts'
 import type { Example } from './types.ts'
 
@@ -59,8 +58,7 @@ export async function* streamDataset(sources: SourceSpec[], baseDir: string, who
         // Past the suite's limit a source is still read to the end: its rows_sha256 covers all of it, as loadDataset's does.
         if (whole.limit === undefined || total < whole.limit) {
           const prev = seen.add(ex.id, fileIndex * 1e9 + line)
-          if (prev !== undefined)
-            throw new RmbenchError('E_DATA_ROW', `${ex.origin.file}:${ex.origin.line}: duplicate id '${ex.id}' (first at ${shownFiles[Math.floor(prev / 1e9)]}:${prev % 1e9}). Ids must be unique; map another id column or drop the duplicate.`, { id: ex.id })
+          if (prev !== undefined) throw duplicateIdError(ex, `${shownFiles[Math.floor(prev / 1e9)]}:${prev % 1e9}`)
           datasetHash.add([ex.id, ex.group, ex.prompt, ex.chosen, ex.rejected])
           window.push(ex)
           total++
@@ -74,10 +72,9 @@ export async function* streamDataset(sources: SourceSpec[], baseDir: string, who
     }
     files.push(...resolved.files.map((f) => f.local))
     const shown = resolved.files.map((f) => f.shown).join(', ')
-    if (count === 0) throw new RmbenchError('E_DATA_EMPTY', `data source ${shown} has no rows. Check the path, or the source's limit/sample.`, { source: src.source })
+    if (count === 0) throw emptySourceError(src, shown)
     resolved.provenance.rowsSha256 = rows.hex()
-    if (src.rows_sha256 && src.rows_sha256 !== resolved.provenance.rowsSha256)
-      throw new RmbenchError('E_DATA_HASH', `${shown}: rows_sha256 mismatch — the suite pins ${src.rows_sha256}, the loaded rows hash to ${resolved.provenance.rowsSha256}. The data or the suite's fields/limit/sample changed; re-pin deliberately (rmbench fetch --pin).`, { expected: src.rows_sha256, actual: resolved.provenance.rowsSha256 })
+    checkRowsPin(src, shown, resolved.provenance.rowsSha256)
     provenance.push(resolved.provenance)
   }
   if (window.length) yield window

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { loadDataset } from '../data/load-dataset.ts'
 import { RmbenchError } from '../errors.ts'
@@ -12,11 +12,11 @@ import { analyses } from '../tasks/analyses.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { ExampleScores } from '../tasks/types.ts'
 import { attachCis } from './metric-cis.ts'
-import { planRequests, type Shard } from './plan.ts'
+import type { Shard } from './plan.ts'
 import { writeShardManifest, type ShardManifest } from './shard-manifest.ts'
 import { runResult, scoredRow } from './run-result.ts'
-import { ScoreStore } from './score-store.ts'
-import type { CachedScore, ScoreCache } from './score-cache.ts'
+import type { ScoreCache } from './score-cache.ts'
+import { cacheRecorder, openRecords, planRecorded } from './run-records.ts'
 import { scoreRequests } from './score-requests.ts'
 import { streamRun, whyNotStream } from './stream-run.ts'
 
@@ -99,24 +99,16 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   for (const w of o.runner.reconcile?.(data.examples.map((e) => e.id)) ?? []) o.warn?.(w)
   const requests = task.requests(data.examples, spec)
 
-  const outDir = resolve(o.outDir)
-  mkdirSync(outDir, { recursive: true })
-  if (existsSync(join(outDir, 'results.json')) && !existsSync(join(outDir, 'records.jsonl')))
-    throw new RmbenchError('E_USAGE', `${o.outDir} already holds results from another run; choose a new --out folder.`)
-  const store = new ScoreStore(join(outDir, 'records.jsonl'))
-  if (store.discarded) o.warn?.(`${join(o.outDir, 'records.jsonl')}: ${store.discarded} torn or corrupt line(s) from an interrupted write were discarded; those scores are computed again.`)
-  const fp = o.runner.fingerprint
-  const cache = o.runner.cacheable && !o.runner.perExample ? o.cache ?? null : null
-  const plan = planRequests(requests, o.runner, store, { retryErrors: o.retryErrors, shard: o.shard, cache: cache?.scores(fp) })
-  // The run folder stays self-contained (resume, merge, reports): what the cache gave is recorded in it too.
-  store.append(fp, plan.fromCache.map(([k]) => k), plan.fromCache.map(([, s]) => s))
+  const records = openRecords(o)
+  const { outDir, store } = records
+  const plan = planRecorded(requests, o, records, { retryErrors: o.retryErrors, shard: o.shard })
   o.onProgress?.({ phase: 'score', done: 0, total: plan.todo.length, cached: plan.cached, errors: 0, elapsedMs: 0 })
   const scored = await scoreRequests(plan.todo, o.runner, store, {
     signal: o.signal,
     cached: plan.cached,
     retryErrors: o.retryErrors,
     onProgress: (p) => o.onProgress?.({ phase: 'score', ...p }),
-    onRecorded: cache ? (keys, results) => cache.append(fp, keys.flatMap((k, i) => { const r = results[i]; return 'value' in r ? [[k, r] as [string, CachedScore]] : [] }), { id: o.runner.id, info: o.runner.info }) : undefined,
+    onRecorded: cacheRecorder(o, records),
   })
   if (scored.aborted) return { result: null, outDir, interrupted: true, scored: plan.cached + scored.done }
   if (o.shard) {

@@ -1,8 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { canStreamSources, streamDataset, type StreamedDataset } from '../data/stream-dataset.ts'
 import type { Example } from '../data/types.ts'
-import { RmbenchError } from '../errors.ts'
 import { WorstKeeper } from '../report/worst-examples.ts'
 import { writeRun } from '../report/write-run.ts'
 import type { Scored } from '../runners/types.ts'
@@ -11,12 +10,11 @@ import { addCredit, pairCredit, pairwiseMetricsFromSums, pairwiseStatistic, type
 import { tasks } from '../tasks/registry.ts'
 import type { TaskRequest } from '../tasks/types.ts'
 import { attachCis } from './metric-cis.ts'
-import { planRequests, requestKey } from './plan.ts'
+import { requestKey } from './plan.ts'
+import { cacheRecorder, openRecords, planRecorded, prepareOutDir, type RunRecords } from './run-records.ts'
 import { runResult, scoredRow } from './run-result.ts'
 import type { RunOptions, RunOutcome } from './run-suite.ts'
-import type { CachedScore } from './score-cache.ts'
 import { scoreRequests, scorerFor } from './score-requests.ts'
-import { ScoreStore } from './score-store.ts'
 
 /** Examples read, scored and reduced at a time. */
 const WINDOW = 1024
@@ -47,15 +45,9 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const task = tasks.get('pairwise', o.suite.file)
   task.check?.(spec)
   const sources = Array.isArray(spec.data) ? spec.data : [spec.data]
-  const outDir = resolve(o.outDir)
-  mkdirSync(outDir, { recursive: true })
-  if (existsSync(join(outDir, 'results.json')) && !existsSync(join(outDir, 'records.jsonl')))
-    throw new RmbenchError('E_USAGE', `${o.outDir} already holds results from another run; choose a new --out folder.`)
-  const fp = o.runner.fingerprint
   // A cheap runner (a baseline) costs less to re-score than to record: nothing is recorded or cached for it.
-  const store = o.runner.cheap ? null : new ScoreStore(join(outDir, 'records.jsonl'))
-  if (store?.discarded) o.warn?.(`${join(o.outDir, 'records.jsonl')}: ${store.discarded} torn or corrupt line(s) from an interrupted write were discarded; those scores are computed again.`)
-  const cache = store && o.runner.cacheable ? o.cache ?? null : null
+  const records = o.runner.cheap ? null : openRecords(o)
+  const outDir = records?.outDir ?? prepareOutDir(o)
   const ties = spec.score?.ties ?? 'wrong'
 
   const sums: CreditSums = new Map()
@@ -76,10 +68,15 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
     for await (const window of windows) {
       task.checkExamples?.(window)
       const requests = task.requests(window, spec)
-      const got = store ? await recorded(requests) : await direct(requests)
+      const got = records ? await recorded(requests, records) : await direct(requests)
       if (!got) return { result: null, outDir, interrupted: true, scored: counts.scored }
-      const lines: string[] = []
-      for (const ex of window) lines.push(JSON.stringify(reduce(ex, got)))
+      const byExample = new Map<string, [TaskRequest, Scored][]>()
+      for (const entry of got) {
+        const list = byExample.get(entry[0].exampleId)
+        if (list) list.push(entry)
+        else byExample.set(entry[0].exampleId, [entry])
+      }
+      const lines = window.map((ex) => JSON.stringify(reduce(ex, byExample.get(ex.id) ?? [])))
       writeSync(out, lines.join('\n') + '\n')
       counts.examples += window.length
       o.onProgress?.({ phase: 'score', done: counts.examples, total: counts.examples, cached: counts.cached, errors, elapsedMs: Date.now() - started.getTime() })
@@ -103,23 +100,17 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   return { result, outDir, interrupted: false, scored: counts.scored }
 
   /** Scores a window through the run's records (resumable) and the shared cache; null when interrupted. */
-  async function recorded(requests: TaskRequest[]): Promise<Map<TaskRequest, Scored> | null> {
-    const plan = planRequests(requests, o.runner, store!, { retryErrors: o.retryErrors, cache: cache?.scores(fp) })
-    store!.append(fp, plan.fromCache.map(([k]) => k), plan.fromCache.map(([, s]) => s))
+  async function recorded(requests: TaskRequest[], r: RunRecords): Promise<Map<TaskRequest, Scored> | null> {
+    const plan = planRecorded(requests, o, r, { retryErrors: o.retryErrors })
     counts.requests += requests.length
     counts.unique += plan.unique
     counts.cached += plan.cached
-    const r = await scoreRequests(plan.todo, o.runner, store!, {
-      signal: o.signal,
-      cached: plan.cached,
-      retryErrors: o.retryErrors,
-      onRecorded: cache ? (keys, results) => cache.append(fp, keys.flatMap((k, i) => ('value' in results[i] ? [[k, results[i]] as [string, CachedScore]] : [])), { id: o.runner.id, info: o.runner.info }) : undefined,
-    })
-    scoringMs += r.ms
-    errors += r.errors
-    if (r.aborted) return null
+    const res = await scoreRequests(plan.todo, o.runner, r.store, { signal: o.signal, cached: plan.cached, retryErrors: o.retryErrors, onRecorded: cacheRecorder(o, r) })
+    scoringMs += res.ms
+    errors += res.errors
+    if (res.aborted) return null
     return new Map(requests.map((q) => {
-      const rec = store!.getAny(fp, plan.keys.get(q)!)
+      const rec = r.store.getAny(o.runner.fingerprint, plan.keys.get(q)!)
       return [q, rec?.value !== undefined ? { value: rec.value, ...(rec.tokens !== undefined ? { tokens: rec.tokens } : {}) } : { error: rec?.error ?? { code: 'E_MISSING', message: 'no score recorded' } }]
     }))
   }
@@ -151,11 +142,11 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   }
 
   /** One example's scores → its scores.jsonl row, its credit and group in the typed state, worst and sample. */
-  function reduce(ex: Example, got: Map<TaskRequest, Scored>): Record<string, unknown> {
+  function reduce(ex: Example, got: [TaskRequest, Scored][]): Record<string, unknown> {
     const s: Record<string, number> = {}
     const tokens: Record<string, number> = {}
     let failure: { code: string; message: string } | undefined
-    for (const [q, scored] of byExample(got).get(ex.id) ?? []) {
+    for (const [q, scored] of got) {
       if ('error' in scored) failure ??= scored.error
       else {
         s[q.role] = scored.value
@@ -184,20 +175,4 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
     }
     return row
   }
-}
-
-const index = new WeakMap<Map<TaskRequest, Scored>, Map<string, [TaskRequest, Scored][]>>()
-/** Results of a window grouped by example id (built once per window). */
-function byExample(got: Map<TaskRequest, Scored>): Map<string, [TaskRequest, Scored][]> {
-  let m = index.get(got)
-  if (!m) {
-    m = new Map()
-    for (const entry of got) {
-      const list = m.get(entry[0].exampleId) ?? []
-      list.push(entry)
-      m.set(entry[0].exampleId, list)
-    }
-    index.set(got, m)
-  }
-  return m
 }
