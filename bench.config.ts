@@ -1,4 +1,4 @@
-import { defineConfig } from 'rmbench'
+import { defineConfig } from 'rmbench/config'
 
 // Models named here can be used as `--model <name>`; `defaultModel` runs when --model is omitted.
 export default defineConfig({

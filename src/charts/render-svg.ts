@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite'
+import { packageVersion } from '../util/package-version.ts'
 import type { VlSpec } from './chart-types.ts'
 
 type Vega = typeof import('vega')
@@ -20,6 +21,11 @@ function collectingLogger(vega: Vega, errors: string[]) {
   // empty extent when every value is equal) are expected for small runs and not the user's concern.
   logger.warn = (...args: unknown[]) => { if (String(args[0]).startsWith('Loading failed')) errors.push(text(args)); return logger }
   return logger
+}
+
+/** The vega and vega-lite versions that draw (part of a remembered chart's key), read without loading either. */
+export function rendererVersion(): string {
+  return ['vega', 'vega-lite'].map((p) => `${p}@${packageVersion(p)}`).join(' ')
 }
 
 /** Renders a vega-lite spec to an SVG string with vega's headless renderer (no canvas, no DOM); any vega error throws. */

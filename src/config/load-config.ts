@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { RmbenchError } from '../errors.ts'
+import { importConfig } from './import-config.ts'
 import { configDefaults, type ResolvedConfig, type UserConfig } from './types.ts'
 
 const NAMES = ['bench.config.ts', 'bench.config.mjs', 'bench.config.js']
@@ -13,7 +13,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Resolv
   let user: UserConfig = {}
   if (file) {
     try {
-      const mod = (await import(pathToFileURL(file).href)) as { default?: UserConfig }
+      const mod = (await importConfig(file)) as { default?: UserConfig }
       user = mod.default ?? {}
     } catch (e) {
       throw new RmbenchError('E_CONFIG', `${file}: cannot load config (${(e as Error).message.split('\n')[0]}).`, { file })

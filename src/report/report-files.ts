@@ -3,23 +3,36 @@ import { join } from 'node:path'
 import { chartRows } from '../charts/chart-rows.ts'
 import { reportCharts } from '../charts/report-charts.ts'
 import { renderPng } from '../charts/render-png.ts'
-import { renderSvg } from '../charts/render-svg.ts'
+import { renderSvg, rendererVersion } from '../charts/render-svg.ts'
+import { sha256, stableStringify } from '../util/hash.ts'
+import type { Memo } from '../util/memo.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
 import { htmlReport, type RenderedChart } from './html-report.ts'
 import { markdownReport } from './markdown-report.ts'
 import type { RunResult } from './types.ts'
 import type { WorstExample } from './worst-examples.ts'
 
-/** Options of the report writer: PNG copies of the charts; where to say that a chart could not be drawn. */
-export interface ReportOptions { png?: boolean; warn?: (message: string) => void }
+/**
+ * Options of the report writer: PNG copies of the charts; where to say that a chart could not be drawn; a memo
+ * of drawn charts (the score cache), so a re-run whose charts did not change neither loads vega nor draws.
+ */
+export interface ReportOptions { png?: boolean; warn?: (message: string) => void; memo?: Memo | null }
 
 /** Builds the run's charts and renders each to SVG; a chart that fails is reported on the page, not fatal. */
-export async function renderCharts(result: RunResult, rows: Record<string, unknown>[], warn?: (m: string) => void): Promise<RenderedChart[]> {
+export async function renderCharts(result: RunResult, rows: Record<string, unknown>[], warn?: (m: string) => void, memo?: Memo | null): Promise<RenderedChart[]> {
   const charts = reportCharts({ task: result.suite.task, metrics: result.metrics, rows: chartRows(rows), confidence: result.stats?.confidence })
   const out: RenderedChart[] = []
+  const renderer = memo && charts.length ? rendererVersion() : ''
   for (const chart of charts) {
+    // An SVG is a pure function of the spec (data inline) and the renderer's version.
+    const key = memo ? sha256(stableStringify({ spec: chart.spec, renderer })) : ''
     try {
-      out.push({ chart, svg: await renderSvg(chart.spec) })
+      let svg = memo?.recall<string>('charts', key)
+      if (typeof svg !== 'string') {
+        svg = await renderSvg(chart.spec)
+        memo?.remember('charts', key, svg)
+      }
+      out.push({ chart, svg })
     } catch (e) {
       warn?.(`chart ${chart.name} could not be drawn: ${(e as Error).message}`)
       out.push({ chart, error: (e as Error).message })
@@ -33,7 +46,7 @@ export async function renderCharts(result: RunResult, rows: Record<string, unkno
  * Returns the files written, relative to the run folder.
  */
 export async function writeReports(dir: string, result: RunResult, rows: Record<string, unknown>[], worst: WorstExample[], o: ReportOptions = {}): Promise<string[]> {
-  const rendered = await renderCharts(result, rows, o.warn)
+  const rendered = await renderCharts(result, rows, o.warn, o.memo)
   const files: string[] = []
   if (rendered.length) mkdirSync(join(dir, 'charts'), { recursive: true })
   for (const { chart, svg } of rendered) {

@@ -154,7 +154,7 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
     counts: { examples: data.examples.length, scored: byExample.size, failed: failed.size, requests: requests.length, unique: plan.unique, cached: plan.cached },
     failed,
   })
-  await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn })
+  await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn, memo: o.cache })
   o.onProgress?.({ phase: 'done', done: plan.todo.length, total: plan.todo.length, cached: plan.cached, errors: failed.size, elapsedMs: finished.getTime() - started.getTime() })
   return { result, outDir, interrupted: false, scored: byExample.size, failedBefore: plan.failedBefore }
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import t from 'tap'
@@ -115,4 +115,27 @@ t.test('RMBENCH_NO_CACHE turns it off; RMBENCH_CACHE_DIR and XDG_CACHE_HOME plac
   t.equal(ScoreCache.fromEnv({ RMBENCH_CACHE_DIR: '/x/c' })!.root, '/x/c')
   t.equal(ScoreCache.fromEnv({ XDG_CACHE_HOME: '/x/xdg' })!.root, '/x/xdg/rmbench')
   t.equal(ScoreCache.fromEnv({ RMBENCH_NO_CACHE: '0', RMBENCH_CACHE_DIR: '/y' })!.root, '/y')
+})
+
+t.test('charts drawn once are remembered: a re-run with the same charts reads them, a changed chart is drawn anew', async (t) => {
+  const dir = tmp()
+  const cache = new ScoreCache(dir)
+  const runner = await model(cache)
+  await runSuite({ suite, runner, modelSpec: SPEC, outDir: join(dir, 'runs/a'), cache })
+  const memoDir = join(dir, 'charts')
+  const drawn = readdirSync(memoDir)
+  t.ok(drawn.length >= 3, `${drawn.length} charts remembered`)
+  const pageA = readFileSync(join(dir, 'runs/a/report.html'), 'utf8')
+  // Mark every remembered chart: a re-run that draws from the memo shows the marks; one that re-renders would not.
+  for (const f of drawn) writeFileSync(join(memoDir, f), JSON.stringify(`<svg><!--remembered ${f}--></svg>`))
+  await runSuite({ suite, runner, modelSpec: SPEC, outDir: join(dir, 'runs/b'), cache })
+  const pageB = readFileSync(join(dir, 'runs/b/report.html'), 'utf8')
+  for (const f of drawn) t.ok(pageB.includes(`remembered ${f}`), `chart ${f} came from the memo`)
+  t.notOk(pageA.includes('remembered'))
+  // A different suite name changes no chart data, but fewer bootstrap replicates change the CIs drawn.
+  const fewer = { ...suite, spec: { ...suite.spec, stats: { ...suite.spec.stats, bootstrap: 50 } } }
+  await runSuite({ suite: fewer, runner, modelSpec: SPEC, outDir: join(dir, 'runs/c'), cache })
+  const pageC = readFileSync(join(dir, 'runs/c/report.html'), 'utf8')
+  t.ok((pageC.match(/<svg/g) ?? []).length > (pageC.match(/remembered/g) ?? []).length, 'charts whose CIs changed were drawn anew')
+  await runner.dispose?.()
 })

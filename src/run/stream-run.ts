@@ -95,7 +95,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const stats = attachCis(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat })
   counts.failed = failed.size
   const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, metrics, stats, counts, failed })
-  await writeRun(outDir, result, { sample: sample.sort((a, b) => a.at - b.at).map((s) => s.row) }, worst.list(), { png: o.png, warn: o.warn })
+  await writeRun(outDir, result, { sample: sample.sort((a, b) => a.at - b.at).map((s) => s.row) }, worst.list(), { png: o.png, warn: o.warn, memo: o.cache })
   o.onProgress?.({ phase: 'done', done: counts.examples, total: counts.examples, cached: counts.cached, errors: failed.size, elapsedMs: Date.now() - started.getTime() })
   return { result, outDir, interrupted: false, scored: counts.scored }
 

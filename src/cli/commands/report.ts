@@ -7,6 +7,7 @@ import { readResults } from '../../report/read-results.ts'
 import { readScoreRows } from '../../report/read-score-rows.ts'
 import { readWorst } from '../../report/read-worst.ts'
 import { renderCharts, writeReports } from '../../report/report-files.ts'
+import { ScoreCache } from '../../run/score-cache.ts'
 import type { CliIO } from '../output.ts'
 
 const FORMATS = ['md', 'html', 'json']
@@ -27,12 +28,14 @@ export function registerReport(program: Command, io: CliIO): void {
       const worst = readWorst(dir)
       const rows = readScoreRows(join(dir, 'scores.jsonl')).map((r) => r.row)
       const warn = (m: string) => io.err(`rmbench: warning: ${m}\n`)
+      // Charts drawn before (by the run, or an earlier report) come from the cache when it is on.
+      const memo = ScoreCache.fromEnv(process.env)
       if (flags.stdout) {
         if (flags.format === 'json') return void io.out(JSON.stringify(result, null, 2) + '\n')
         if (flags.format === 'md') return void io.out(markdownReport(result, worst))
-        return void io.out(htmlReport(result, worst, await renderCharts(result, rows, warn)))
+        return void io.out(htmlReport(result, worst, await renderCharts(result, rows, warn, memo)))
       }
-      const files = await writeReports(dir, result, rows, worst, { png: flags.png, warn })
+      const files = await writeReports(dir, result, rows, worst, { png: flags.png, warn, memo })
       io.out(files.map((f) => join(dir, f)).join('\n') + '\n')
     })
 }

@@ -27,7 +27,8 @@ export async function assertUtf8(file: string): Promise<void> {
       }
       throw new RmbenchError('E_DATA_ROW', `${file}:${line}: not valid UTF-8 (near byte ${offset + start}). Re-save the file as UTF-8; rmbench does not guess encodings, since a replaced character would change the text scored.`, { file, line })
     }
-    for (const b of chunk) if (b === 0x0a) line++
+    // Newlines counted natively (a byte loop in JS cost ~10 ms per MB).
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) line++
     offset += chunk.length
   }
   try {

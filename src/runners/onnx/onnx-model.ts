@@ -7,7 +7,8 @@ import { lengthBatches } from './length-batches.ts'
 import type { ModelFolder } from './model-folder.ts'
 import { ort, type OrtSession, type SessionFacts } from './ort-session.ts'
 import { responseLogprobs } from './logprob-scoring.ts'
-import type { Encoded, RequestEncoder } from './request-encoder.ts'
+import type { Encoded, EncodedLm, RequestEncoder } from './request-encoder.ts'
+import { EncodeThread } from './encode-thread.ts'
 import { halfToFloat, type RewardHead } from './reward-head.ts'
 
 /**
@@ -24,6 +25,8 @@ export class OnnxRunner implements Runner {
   readonly reward?: Runner['reward']
   /** Set for causal LMs (logits [B, T, vocab]). */
   readonly logprob?: Runner['logprob']
+  /** Two chunks in flight with a tokenizer thread: one tokenised there while the other runs in the session. */
+  readonly parallel: number
   constructor(
     readonly id: string,
     readonly fingerprint: string,
@@ -37,15 +40,45 @@ export class OnnxRunner implements Runner {
     private readonly padId: number,
     private paddingSide: PaddingSide,
     private readonly maxTokens: number,
+    private readonly tokenizeThreads: number,
   ) {
     if (head) {
       this.capabilities = { reward: true }
-      this.reward = (batch) => this.score(batch, this.batchSize)
+      this.reward = async (batch) => this.score(await this.encodeAll(batch, 'reward'), this.batchSize)
     } else {
       this.capabilities = { logprob: true }
-      this.logprob = (batch) => this.scoreLm(batch)
+      this.logprob = async (batch) => this.scoreLm(await this.encodeAll(batch, 'lm'))
     }
+    this.parallel = tokenizeThreads > 0 ? 2 : 1
   }
+
+  private thread: EncodeThread | null = null
+  private chunks = 0
+  /** The session's queue: chunks run whole and in the order they finished tokenising. */
+  private turn: Promise<unknown> = Promise.resolve()
+
+  /**
+   * Tokenises a chunk: on the tokenizer thread once it is up (started at a run's second chunk, so a one-chunk
+   * run never pays for it), else here. A job the thread fails is redone here, where a bad input raises its
+   * usual coded error.
+   */
+  private async encodeAll(batch: RewardRequest[], kind: 'reward'): Promise<Encoded[]>
+  private async encodeAll(batch: RewardRequest[], kind: 'lm'): Promise<EncodedLm[]>
+  private async encodeAll(batch: RewardRequest[], kind: 'reward' | 'lm'): Promise<Encoded[]> {
+    if (++this.chunks === 2 && this.tokenizeThreads > 0)
+      this.thread = new EncodeThread({ dir: this.folder.dir, modelFile: this.folder.modelFile, settings: this.enc.settings })
+    if (this.thread?.ready) {
+      try {
+        const encoded = await (kind === 'lm' ? this.thread.encode(batch, 'lm') : this.thread.encode(batch, 'reward'))
+        this.tokenizedOnThread += batch.length
+        return encoded
+      } catch { /* tokenised below */ }
+    }
+    return kind === 'lm' ? batch.map((r) => this.enc.encodeLm(r)) : batch.map((r) => this.enc.encode(r))
+  }
+
+  /** Requests tokenised on the tokenizer thread so far (for tests and `npm run bench`). */
+  tokenizedOnThread = 0
 
   private opening: Promise<OrtSession> | null = null
 
@@ -83,7 +116,13 @@ export class OnnxRunner implements Runner {
   }
 
   /** Checks ids, sorts by length, runs length-homogeneous batches; `read` turns each batch's output into scores. */
-  private async runBatches<E extends Encoded>(encoded: E[], batchSize: number, side: PaddingSide, read: (output: Tensor, rows: E[]) => Scored[]): Promise<Scored[]> {
+  private runBatches<E extends Encoded>(encoded: E[], batchSize: number, side: PaddingSide, read: (output: Tensor, rows: E[]) => Scored[]): Promise<Scored[]> {
+    const mine = this.turn.then(() => this.runNow(encoded, batchSize, side, read))
+    this.turn = mine.catch(() => {})
+    return mine
+  }
+
+  private async runNow<E extends Encoded>(encoded: E[], batchSize: number, side: PaddingSide, read: (output: Tensor, rows: E[]) => Scored[]): Promise<Scored[]> {
     const ortLib = await ort()
     const s = await this.session()
     encoded.forEach((e) => this.checkVocab(e))
@@ -101,8 +140,8 @@ export class OnnxRunner implements Runner {
     return out
   }
 
-  private score(batch: RewardRequest[], batchSize: number): Promise<Scored[]> {
-    return this.runBatches(batch.map((r) => this.enc.encode(r)), batchSize, this.paddingSide, (t, rows) => {
+  private score(encoded: Encoded[], batchSize: number): Promise<Scored[]> {
+    return this.runBatches(encoded, batchSize, this.paddingSide, (t, rows) => {
       const dims = t.dims.map(Number)
       if (dims.length > 2)
         throw new RmbenchError('E_MODEL_OUTPUT', `${this.folder.modelFile}: output has shape [${dims}] (a language model's per-token logits); a reward model outputs [batch, labels].`)
@@ -128,8 +167,8 @@ export class OnnxRunner implements Runner {
   }
 
   /** Causal-LM log-likelihoods of the responses, right-padded so no real token ever sees padding. */
-  private scoreLm(batch: RewardRequest[]): Promise<Scored[]> {
-    return this.runBatches(batch.map((r) => this.enc.encodeLm(r)), this.batchSize, 'right', (logits, rows) =>
+  private scoreLm(encoded: EncodedLm[]): Promise<Scored[]> {
+    return this.runBatches(encoded, this.batchSize, 'right', (logits, rows) =>
       responseLogprobs(logits, rows).map((r): Scored => (Number.isFinite(r.value) ? r : { error: { code: 'E_NONFINITE', message: `log-probability is ${r.value}` } })))
   }
 
@@ -157,10 +196,12 @@ export class OnnxRunner implements Runner {
   }
 
   private async probe(reqs: RewardRequest[]): Promise<number[]> {
-    return (await this.score(reqs, reqs.length)).map((r) => ('value' in r ? r.value : NaN))
+    return (await this.score(reqs.map((r) => this.enc.encode(r)), reqs.length)).map((r) => ('value' in r ? r.value : NaN))
   }
 
   async dispose(): Promise<void> {
+    await this.thread?.close()
+    this.thread = null
     if (this.opening) await (await this.opening).session.release()
   }
 }
