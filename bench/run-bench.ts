@@ -1,7 +1,7 @@
 // `npm run bench`: rmbench's ONNX runner against the raw onnxruntime limit, the transformers.js pipeline and a
 // naive loop, side by side in one run, on a transformer-shaped model where the model is the cost ("big") and a
 // tiny one where overhead is; then a cold run against a re-run with the score cache warm. Prints tables and
-// writes bench/results.json. Each throughput system runs BENCH_REPEATS times (default 3), interleaved, each time in
+// writes bench/results.json. Each throughput system runs BENCH_REPEATS times (default 5), interleaved, each time in
 // a fresh process, and the median is reported: a shared machine's load then falls on every system alike.
 // Sizes: BENCH_PAIRS (default 150), BENCH_RERUN_PAIRS (default 1000), BENCH_STREAM_PAIRS (default 1,000,000),
 // BENCH_THREADS.
@@ -16,7 +16,7 @@ const WORK = join(HERE, '.work')
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 150)
 const RERUN_PAIRS = Number(process.env.BENCH_RERUN_PAIRS ?? 1000)
 const STREAM_PAIRS = Number(process.env.BENCH_STREAM_PAIRS ?? 1_000_000)
-const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3))
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5))
 
 /** Runs one system in a fresh Node process; returns its JSON line and the process's own wall time. */
 function system(name: string, model: string, suite: string, out = WORK, cache?: string): Record<string, number> {
@@ -52,7 +52,7 @@ for (const [label, shape] of [['big', BIG], ['tiny', TINY]] as [string, BenchMod
   writeBenchSuite(suite, shape.vocab, PAIRS)
   const runs: Record<string, Record<string, number>[]> = { limit: [], rmbench: [], 'rmbench-thread': [], peer: [], naive: [] }
   for (let k = 0; k < REPEATS; k++)
-    for (const name of Object.keys(runs)) runs[name].push(system(name, model, suite, join(WORK, `run-${label}-${k}`)))
+    for (const name of Object.keys(runs)) runs[name].push(system(name, model, suite, join(WORK, `run-${label}-${name}-${k}`)))
   const [limit, run, threaded, peer, naive] = Object.values(runs).map(median)
   spread[label] = Object.fromEntries(Object.entries(runs).map(([name, r]) => [name, r.map((x) => Math.round(x.ms))]))
   const add = (name: string, r: Record<string, number>, ms = r.ms) => rows.push({

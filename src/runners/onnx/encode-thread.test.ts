@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import t from 'tap'
@@ -70,4 +71,22 @@ t.test('a run tokenised on the thread gives the same scores as one tokenised on 
 
 t.test('tokenize_threads takes 0 or 1', async (t) => {
   await t.rejects(createRunner(parseModelSpec('onnx:fixtures/quickstart-rm?tokenize_threads=4'), { warn: () => {}, cwd: ROOT }), { code: 'E_MODEL_SPEC', message: /tokenize_threads=4: expected one of 0, 1/ })
+})
+
+t.test('a started tokenizer thread never keeps the process alive, even when the runner is not disposed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rmbench-thread-exit-'))
+  const script = join(dir, 'run.mts')
+  writeFileSync(script, [
+    `import { createRunner, parseModelSpec } from ${JSON.stringify(join(ROOT, 'src/runners/registry.ts'))}`,
+    `const runner = await createRunner(parseModelSpec('onnx:fixtures/quickstart-rm?batch_size=2&tokenize_threads=1'), { warn: () => {}, cwd: ${JSON.stringify(ROOT)} })`,
+    `const reqs = [{ prompt: [{ role: 'user', content: 'Hi' }], response: 'Hello' }]`,
+    `await runner.reward(reqs); await runner.reward(reqs)`,
+    `for (let i = 0; i < 300 && !runner.thread?.ready; i++) await new Promise((r) => setTimeout(r, 10))`,
+    `await runner.reward(reqs)`,
+    `console.log('on thread', runner.tokenizedOnThread)`,
+  ].join('\n'))
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 })
+  t.equal(r.signal, null, 'exited by itself (not killed at the timeout)')
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.stdout, /on thread 1/)
 })

@@ -42,7 +42,6 @@ export class EncodeThread {
     this.worker = workerScript().then((script) => {
       if (this.state === 'closed') return null
       const w = 'file' in script ? new Worker(script.file, { workerData: data }) : new Worker(script.code, { eval: true, workerData: data })
-      w.unref() // an idle tokenizer thread never keeps the process alive
       w.on('message', (m: Reply & { ready?: boolean; failed?: string }) => {
         if (m.ready) this.state = this.state === 'starting' ? 'ready' : this.state
         else if (m.failed !== undefined) this.fail()
@@ -50,6 +49,9 @@ export class EncodeThread {
       })
       w.on('error', () => this.fail())
       w.on('exit', () => this.fail())
+      // Held only while a job is out (see encode): an idle tokenizer thread never keeps the process alive.
+      // After the listeners, which would ref it again.
+      w.unref()
       return w
     }, () => {
       this.fail()
@@ -66,6 +68,7 @@ export class EncodeThread {
     const p = this.pending.get(m.id)
     if (!p) return
     this.pending.delete(m.id)
+    if (!this.pending.size) void this.worker.then((w) => w?.unref())
     if (m.error !== undefined) p.reject(new Error(m.error))
     else p.resolve(m.encoded!)
   }
@@ -85,7 +88,10 @@ export class EncodeThread {
     if (this.state !== 'ready') return Promise.reject(new Error(`tokenizer thread is ${this.state}`))
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      void this.worker.then((w) => w!.postMessage({ id, kind, requests } satisfies EncodeJob))
+      void this.worker.then((w) => {
+        w!.ref() // a caller awaits this job: the process must wait for the thread
+        w!.postMessage({ id, kind, requests } satisfies EncodeJob)
+      })
     })
   }
 
