@@ -1,9 +1,10 @@
+import fc from 'fast-check'
 import t from 'tap'
 import type { Example } from '../../data/types.ts'
 import { logistic1 } from '../../stats/logistic.ts'
 import { ranks, spearman } from '../../stats/spearman.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
-import { lengthBias, lengthControlled } from './length-bias.ts'
+import { charCount, lengthBias, lengthControlled } from './length-bias.ts'
 
 const suite: SuiteSpec = { name: 's', task: 'pairwise', data: { source: 'x' } }
 const ex = (id: string, group: string, chosen: string, rejected: string): Example => ({ id, group, prompt: [{ role: 'user', content: 'q' }], chosen: [chosen], rejected: [rejected], origin: { file: 'f', line: 1 } })
@@ -68,4 +69,11 @@ t.test('length-controlled accuracy removes a pure length effect', async (t) => {
   // Right 80% of the time whatever the length: LC accuracy 0.8.
   const flat = [...Array(100)].map((_, i) => ({ credit: i % 5 === 0 ? 0 : 1, delta: i % 2 ? 7 : -7 }))
   t.ok(Math.abs(lengthControlled(flat) - 0.8) < 1e-6)
+})
+
+t.test('charCount counts code points exactly as spreading the string does, lone surrogates included', async (t) => {
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => charCount(s) === [...s].length), { numRuns: 2000 })
+  fc.assert(fc.property(fc.array(fc.constantFrom('a', '\uD83D', '\uDE00', '😀', 'é', '\uDBFF\uDFFF'), { maxLength: 30 }), (parts) => charCount(parts.join('')) === [...parts.join('')].length), { numRuns: 2000 })
+  t.equal(charCount('a😀b'), 3)
+  t.equal(charCount('\uDE00\uD83D'), 2, 'a low then a high surrogate are two characters')
 })
