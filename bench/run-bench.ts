@@ -18,12 +18,10 @@ const RERUN_PAIRS = Number(process.env.BENCH_RERUN_PAIRS ?? 1000)
 const STREAM_PAIRS = Number(process.env.BENCH_STREAM_PAIRS ?? 1_000_000)
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5))
 
-/** Runs one system in a fresh Node process; returns its JSON line and the process's own wall time. */
-function system(name: string, model: string, suite: string, out = WORK, cache?: string): Record<string, number> {
-  const args = ['--import', 'tsx', join(HERE, 'systems.ts'), name, model, suite, out, ...(cache ? [cache] : [])]
-  const t0 = performance.now()
-  const line = execFileSync(process.execPath, args, { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 }).trim().split('\n').pop()!
-  return { ...JSON.parse(line), processMs: performance.now() - t0 }
+/** Runs one system in a fresh Node process; returns its JSON line. */
+function system(name: string, model: string, suite: string, out = WORK): Record<string, number> {
+  const args = ['--import', 'tsx', join(HERE, 'systems.ts'), name, model, suite, out]
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 }).trim().split('\n').pop()!)
 }
 
 interface Row { model: string; system: string; pairsPerS: number; tokensPerS: number; ms: number; paddingWaste: number | null; maxRssMB: number; ratioToLimit: number; ratioToPeer: number }

@@ -1,5 +1,5 @@
 // One system of `npm run bench`, in its own process so its peak RSS is its own: prints one JSON line.
-//   node --import tsx bench/systems.ts <limit|rmbench|rmbench-thread|naive|peer|stream> <model dir> <suite dir> [out dir] [cache dir]
+//   node --import tsx bench/systems.ts <limit|rmbench|rmbench-thread|naive|peer|stream> <model dir> <suite dir> [out dir]
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
@@ -10,10 +10,9 @@ import { DEFAULT_BATCH_TOKENS } from '../src/runners/onnx/onnx-runner.ts'
 import { RequestEncoder } from '../src/runners/onnx/request-encoder.ts'
 import type { RewardRequest } from '../src/runners/types.ts'
 import { runSuite } from '../src/run/run-suite.ts'
-import { ScoreCache } from '../src/run/score-cache.ts'
 import { loadSuite } from '../src/suite/load-suite.ts'
 
-const [system, modelDir, suiteDir, outDir, cacheDir] = process.argv.slice(2)
+const [system, modelDir, suiteDir, outDir] = process.argv.slice(2)
 const THREADS = Number(process.env.BENCH_THREADS ?? 0) || undefined
 // rmbench's defaults on this device, so the limit runs the batches rmbench would.
 const BATCH = 16
@@ -95,17 +94,16 @@ async function main(): Promise<Record<string, number | string>> {
     return { requests: reqs.length, tokens, padded: tokens, ms: performance.now() - t0 }
   }
   if (system === 'rmbench' || system === 'rmbench-thread') {
-    // rmbench end to end, as `rmbench run` does it: open the model (or, with a warm cache, only its remembered
-    // facts), load the suite and data, template, tokenise, batch, score, record, metrics, reports.
-    const cache = cacheDir ? new ScoreCache(cacheDir) : null
+    // rmbench end to end, as `rmbench run` does it, without the score cache (the re-run section measures that
+    // through the CLI): open the model, load the suite and data, template, tokenise, batch, score, record,
+    // metrics, reports.
     const t0 = performance.now()
-    const runner = await createRunner(parseModelSpec(`onnx:${modelDir}?batch_size=${BATCH}${system === 'rmbench-thread' ? '&tokenize_threads=1' : ''}${THREADS ? `&threads=${THREADS}` : ''}`), { warn: () => {}, cwd: process.cwd(), memo: cache ?? undefined })
-    const t1 = performance.now()
-    const outcome = await runSuite({ suite: loadSuite(suiteDir), runner, modelSpec: 'bench', outDir, cache })
+    const runner = await createRunner(parseModelSpec(`onnx:${modelDir}?batch_size=${BATCH}${system === 'rmbench-thread' ? '&tokenize_threads=1' : ''}${THREADS ? `&threads=${THREADS}` : ''}`), { warn: () => {}, cwd: process.cwd() })
+    const outcome = await runSuite({ suite: loadSuite(suiteDir), runner, modelSpec: 'bench', outDir })
     const wall = performance.now() - t0
     const { tokenCounts: counts, tokenizedOnThread } = runner as unknown as { tokenCounts: { real: number; padded: number }; tokenizedOnThread: number }
     const r = outcome.result!
-    return { requests: r.counts.unique, cached: r.counts.cached, tokens: counts.real, padded: counts.padded, ms: r.provenance.scoringMs, openMs: t1 - t0, wall, tokenizedOnThread }
+    return { requests: r.counts.unique, tokens: counts.real, padded: counts.padded, ms: r.provenance.scoringMs, wall, tokenizedOnThread }
   }
   if (system === 'peer') {
     // The JavaScript peer: @huggingface/transformers' text-classification pipeline on the same graph and

@@ -9,7 +9,7 @@ import type { RunnerFactory, RunnerOptions } from '../types.ts'
 import { checkInputs, type PaddingSide } from './input-feeds.ts'
 import { loadModelFolder, type ModelFolder } from './model-folder.ts'
 import { OnnxRunner } from './onnx-model.ts'
-import { DEVICES, GRAPH_OPTIMIZATIONS, openSession, type OrtSession, type SessionFacts, type SessionSettings } from './ort-session.ts'
+import { DEVICES, GRAPH_OPTIMIZATIONS, openSession, type Device, type OrtSession, type SessionFacts, type SessionSettings } from './ort-session.ts'
 import { RequestEncoder } from './request-encoder.ts'
 import { rewardHead } from './reward-head.ts'
 
@@ -18,7 +18,7 @@ import { rewardHead } from './reward-head.ts'
  * threads. On 2 cores the thread competes with onnxruntime's (spinning) intra-op threads: `npm run bench` measured
  * it slower there (median 2.96 s against 2.49 s on the big bench model).
  */
-function defaultTokenizeThreads(device: string): '0' | '1' {
+function defaultTokenizeThreads(device: Device): '0' | '1' {
   return device === 'cuda' || availableParallelism() >= 4 ? '1' : '0'
 }
 
@@ -31,7 +31,7 @@ const FALLBACK_MAX_LENGTH = 4096
  * ran 25–30% faster than 65,536 on both bench models, and no slower than one sequence per call); a GPU wants
  * wide batches.
  */
-export const DEFAULT_BATCH_TOKENS: Record<string, number> = { cpu: 1024, cuda: 65536 }
+export const DEFAULT_BATCH_TOKENS: Record<Device, number> = { cpu: 1024, cuda: 65536 }
 
 function tokenId(folder: ModelFolder, enc: RequestEncoder, key: string): number | undefined {
   const v = folder.tokenizerConfig[key]
