@@ -1,19 +1,20 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { RmbenchError } from '../errors.ts'
+import type { Memo } from '../util/memo.ts'
 import { importConfig } from './import-config.ts'
 import { configDefaults, type ResolvedConfig, type UserConfig } from './types.ts'
 
 const NAMES = ['bench.config.ts', 'bench.config.mjs', 'bench.config.js']
 
-/** Finds bench.config.* in `cwd` (or the explicit file) and resolves it with defaults. */
-export async function loadConfig(cwd: string, explicit?: string): Promise<ResolvedConfig> {
+/** Finds bench.config.* in `cwd` (or the explicit file) and resolves it with defaults; a memo keeps a TypeScript config's build. */
+export async function loadConfig(cwd: string, explicit?: string, memo?: Memo): Promise<ResolvedConfig> {
   const file = explicit ? resolve(cwd, explicit) : NAMES.map((n) => resolve(cwd, n)).find(existsSync)
   if (explicit && !existsSync(file!)) throw new RmbenchError('E_CONFIG', `config file ${explicit} not found.`)
   let user: UserConfig = {}
   if (file) {
     try {
-      const mod = (await importConfig(file)) as { default?: UserConfig }
+      const mod = (await importConfig(file, memo)) as { default?: UserConfig }
       user = mod.default ?? {}
     } catch (e) {
       throw new RmbenchError('E_CONFIG', `${file}: cannot load config (${(e as Error).message.split('\n')[0]}).`, { file })

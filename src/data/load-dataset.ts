@@ -3,7 +3,7 @@ import { Hub } from '../hub/hub-client.ts'
 import { hubSettings } from '../hub/settings.ts'
 import { createRng, shuffled } from '../stats/rng.ts'
 import type { SampleSpec, SourceSpec } from '../suite/types.ts'
-import { hashOf, sha256, stableStringify } from '../util/hash.ts'
+import { ArrayHash, datasetJson, rowJson } from './example-hashes.ts'
 import { mapRow } from './field-map.ts'
 import { formatFor } from './formats/registry.ts'
 import { resolveSource, type SourceProvenance } from './resolve-source.ts'
@@ -23,9 +23,18 @@ export function sampleInOrder<T>(items: T[], spec: SampleSpec): T[] {
   return idx.map((i) => items[i])
 }
 
-/** sha256 of examples as rmbench scores them: what a rows_sha256 pin compares. */
-export function rowsSha256(examples: Example[]): string {
-  return sha256(stableStringify(examples.map(({ id, group, prompt, chosen, rejected, alpha }) => [id, group, prompt, chosen, rejected, alpha ?? null])))
+/**
+ * sha256 of examples as rmbench scores them: what a rows_sha256 pin compares. `texts` keeps each example's dataset
+ * JSON for the dataset hash, which covers the same fields less alpha.
+ */
+export function rowsSha256(examples: Example[], texts?: Map<Example, string>): string {
+  const h = new ArrayHash()
+  for (const ex of examples) {
+    const json = datasetJson(ex)
+    texts?.set(ex, json)
+    h.add(rowJson(ex, json))
+  }
+  return h.hex()
 }
 
 /** A source that gave no rows. */
@@ -44,7 +53,7 @@ export function duplicateIdError(ex: Example, firstAt: string): RmbenchError {
   return new RmbenchError('E_DATA_ROW', `${ex.origin.file}:${ex.origin.line}: duplicate id '${ex.id}' (first at ${firstAt}). Ids must be unique; map another id column or drop the duplicate.`, { id: ex.id })
 }
 
-async function loadSource(src: SourceSpec, baseDir: string, opts: Required<LoadOptions>): Promise<{ examples: Example[]; files: string[]; provenance: SourceProvenance }> {
+async function loadSource(src: SourceSpec, baseDir: string, opts: Required<LoadOptions>, texts: Map<Example, string>): Promise<{ examples: Example[]; files: string[]; provenance: SourceProvenance }> {
   const { files, provenance } = await resolveSource(src, baseDir, opts.suiteFile, opts.hub)
   const out: Example[] = []
   read: for (const f of files) {
@@ -59,7 +68,7 @@ async function loadSource(src: SourceSpec, baseDir: string, opts: Required<LoadO
   if (src.limit !== undefined) examples = examples.slice(0, src.limit)
   const shown = files.map((f) => f.shown).join(', ')
   if (examples.length === 0) throw emptySourceError(src, shown)
-  provenance.rowsSha256 = rowsSha256(examples)
+  provenance.rowsSha256 = rowsSha256(examples, texts)
   checkRowsPin(src, shown, provenance.rowsSha256)
   return { examples, files: files.map((f) => f.local), provenance }
 }
@@ -71,8 +80,10 @@ export async function loadDataset(sources: SourceSpec[], baseDir: string, whole:
   let examples: Example[] = []
   const files: string[] = []
   const provenance: SourceProvenance[] = []
+  // Each example's JSON, made once for its rows hash and reused by the dataset hash (escaping the texts is the cost).
+  const texts = new Map<Example, string>()
   for (const s of sources) {
-    const r = await loadSource(s, baseDir, o)
+    const r = await loadSource(s, baseDir, o, texts)
     examples.push(...r.examples)
     files.push(...r.files)
     provenance.push(r.provenance)
@@ -85,6 +96,8 @@ export async function loadDataset(sources: SourceSpec[], baseDir: string, whole:
     if (prev) throw duplicateIdError(ex, `${prev.origin.file}:${prev.origin.line}`)
     seen.set(ex.id, ex)
   }
-  const hash = hashOf(examples.map(({ id, group, prompt, chosen, rejected }) => [id, group, prompt, chosen, rejected]))
+  const all = new ArrayHash()
+  for (const ex of examples) all.add(texts.get(ex) ?? datasetJson(ex))
+  const hash = all.hex().slice(0, 16)
   return { examples, hash, files, sources: provenance }
 }

@@ -1,9 +1,8 @@
-import { createHash, type Hash } from 'node:crypto'
 import { basename } from 'node:path'
 import { Hub } from '../hub/hub-client.ts'
 import { hubSettings } from '../hub/settings.ts'
 import type { SourceSpec } from '../suite/types.ts'
-import { stableStringify } from '../util/hash.ts'
+import { ArrayHash, datasetJson, rowJson } from './example-hashes.ts'
 import { mapRow } from './field-map.ts'
 import { IdSet } from './id-set.ts'
 import { formatFor } from './formats/registry.ts'
@@ -13,19 +12,6 @@ import type { Example } from './types.ts'
 
 /** What a streamed dataset turned out to be, known once its last window is read. */
 export interface StreamedDataset { hash: string; files: string[]; sources: SourceProvenance[]; examples: number }
-
-/** sha256 of a JSON array fed one element at a time: equals sha256(stableStringify(array)). */
-class ArrayHash {
-  private readonly h: Hash = createHash('sha256').update('[')
-  private first = true
-  add(item: unknown): void {
-    this.h.update(this.first ? stableStringify(item) : ',' + stableStringify(item))
-    this.first = false
-  }
-  hex(): string {
-    return this.h.update(']').digest('hex')
-  }
-}
 
 /**
  * Loads a suite's sources as loadDataset does (field maps, limits, rows_sha256 pins, unique ids, the same dataset
@@ -53,13 +39,14 @@ export async function* streamDataset(sources: SourceSpec[], baseDir: string, who
       const fileIndex = shownFiles.push(f.shown) - 1
       for await (const { row, line } of format.read(f.local)) {
         const ex = mapRow(row, src.fields, { file: f.shown, line }, { group: src.group, idPrefix })
-        rows.add([ex.id, ex.group, ex.prompt, ex.chosen, ex.rejected, ex.alpha ?? null])
+        const json = datasetJson(ex)
+        rows.add(rowJson(ex, json))
         count++
         // Past the suite's limit a source is still read to the end: its rows_sha256 covers all of it, as loadDataset's does.
         if (whole.limit === undefined || total < whole.limit) {
           const prev = seen.add(ex.id, fileIndex * 1e9 + line)
           if (prev !== undefined) throw duplicateIdError(ex, `${shownFiles[Math.floor(prev / 1e9)]}:${prev % 1e9}`)
-          datasetHash.add([ex.id, ex.group, ex.prompt, ex.chosen, ex.rejected])
+          datasetHash.add(json)
           window.push(ex)
           total++
           if (window.length >= size) {

@@ -19,7 +19,13 @@ export interface CiInput {
 }
 
 /** How the intervals of a run were made (results.json → stats). */
-export interface CiSummary extends BootstrapSettings { genericResamples: number; strata: string; ms: number }
+export interface CiSummary extends BootstrapSettings {
+  genericResamples: number
+  strata: string
+  ms: number
+  /** Read from the score cache's memo: computed by an earlier run on the same code, suite, data and scores. */
+  remembered?: boolean
+}
 
 /** The suite's bootstrap settings with rmbench's defaults. */
 export function bootstrapSettings(suite: SuiteSpec): BootstrapSettings & { genericResamples: number } {

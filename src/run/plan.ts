@@ -1,6 +1,6 @@
 import type { Runner } from '../runners/types.ts'
 import type { TaskRequest } from '../tasks/types.ts'
-import { hashOf } from '../util/hash.ts'
+import { hashOf, hashTexts } from '../util/hash.ts'
 import type { CachedScore } from './score-cache.ts'
 import type { ScoreStore } from './score-store.ts'
 
@@ -32,11 +32,18 @@ export interface PlanOptions {
 }
 
 /**
- * Request key: a hash of what the model sees (prompt messages and response); a log p from a named LM is
- * another quantity than a reward of the same text, so the LM's name is part of its key.
+ * Request key: a hash of what the model sees and how its answer is read (prompt messages, response, the turn's
+ * role, a judge's verdict labels); a log p from a named LM is another quantity than a reward of the same text,
+ * so the LM's name is part of its key. Hashed as length-prefixed strings, not JSON: a warm re-run hashes every
+ * request, and escaping long texts into JSON was most of that cost.
  */
 export function requestKey(r: TaskRequest): string {
-  return r.lm ? hashOf([r.lm, r.request.prompt, r.request.response]) : hashOf([r.request.prompt, r.request.response])
+  const { prompt, response, turnRole, choices } = r.request
+  const parts = [r.lm ?? '', turnRole ?? 'assistant', String(prompt.length)]
+  for (const m of prompt) parts.push(m.role, m.content)
+  parts.push(response)
+  if (choices) parts.push(...choices)
+  return hashTexts(parts)
 }
 
 /** Whether a request key falls in a shard: a deterministic 1/N split by the key's hash, the same on every machine. */

@@ -11,7 +11,7 @@ import type { Suite } from '../suite/types.ts'
 import { analyses } from '../tasks/analyses.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { ExampleScores } from '../tasks/types.ts'
-import { attachCis } from './metric-cis.ts'
+import { attachCisRemembered, dataKey } from './ci-memo.ts'
 import type { Shard } from './plan.ts'
 import { writeShardManifest, type ShardManifest } from './shard-manifest.ts'
 import { runResult, scoredRow } from './run-result.ts'
@@ -146,7 +146,7 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   for (const id of failed.keys()) byExample.delete(id)
   const metrics = task.metrics(data.examples, byExample, spec, tokens)
   for (const a of attached) Object.assign(metrics, a.analyze(data.examples, byExample, tokens, spec))
-  const stats = attachCis(metrics, { task, analyses: attached, examples: data.examples, scores: byExample, tokens, suite: spec })
+  const stats = attachCisRemembered(metrics, { task, analyses: attached, examples: data.examples, scores: byExample, tokens, suite: spec }, dataKey(data), o.cache ?? undefined)
   const rows = data.examples.map((ex) => byExample.has(ex.id) ? scoredRow(task, spec, ex, byExample.get(ex.id)!, tokens.get(ex.id)) : { id: ex.id, group: ex.group, error: failed.get(ex.id) })
   const finished = new Date()
   const result = runResult({

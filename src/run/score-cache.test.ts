@@ -20,7 +20,7 @@ const cacheLines = (dir: string) => {
   return readdirSync(base).flatMap((fp) => readdirSync(join(base, fp)).filter((n) => n.endsWith('.jsonl')).flatMap((n) => readFileSync(join(base, fp, n), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { k: string })))
 }
 
-type Onnx = Runner & { opened: boolean; tokenCounts: { real: number; padded: number } }
+type Onnx = Runner & { opened: boolean; tokenizerBuilt: boolean; tokenCounts: { real: number; padded: number } }
 const model = async (cache: ScoreCache | null) => (await createRunner(parseModelSpec(SPEC), { warn: () => {}, cwd: ROOT, memo: cache ?? undefined })) as Onnx
 
 let ref: Promise<string> | undefined
@@ -49,6 +49,8 @@ t.test('a warm cache answers a new run with the cold scores, bit for bit, withou
   const second = await runSuite({ suite, runner: warm, modelSpec: SPEC, outDir: join(dir, 'runs/second'), cache })
   t.equal(second.result!.counts.cached, second.result!.counts.unique, 'every score from the cache')
   t.notOk(warm.opened, 'the ONNX session was never opened')
+  t.notOk(warm.tokenizerBuilt, 'nor the tokenizer built')
+  t.ok(cold.tokenizerBuilt)
   t.equal(warm.tokenCounts.real, 0)
   t.equal(scores(join(dir, 'runs/second')), scores(await reference()), 'identical to a run without the cache')
   t.same(second.result!.metrics, first.result!.metrics)
@@ -138,4 +140,33 @@ t.test('charts drawn once are remembered: a re-run with the same charts reads th
   const pageC = readFileSync(join(dir, 'runs/c/report.html'), 'utf8')
   t.ok((pageC.match(/<svg/g) ?? []).length > (pageC.match(/remembered/g) ?? []).length, 'charts whose CIs changed were drawn anew')
   await runner.dispose?.()
+})
+
+t.test('intervals computed once are remembered for the same code, suite, data and scores; anything else resamples', async (t) => {
+  const dir = tmp()
+  const cache = new ScoreCache(dir)
+  const runner = await model(cache)
+  const a = (await runSuite({ suite, runner, modelSpec: SPEC, outDir: join(dir, 'runs/a'), cache })).result!
+  t.notOk(a.stats!.remembered)
+  const [entry] = readdirSync(join(dir, 'cis'))
+  const b = (await runSuite({ suite, runner, modelSpec: SPEC, outDir: join(dir, 'runs/b'), cache })).result!
+  t.equal(b.stats!.remembered, true)
+  t.same(b.metrics, a.metrics, 'the same intervals as computing them')
+  t.same({ ...b.stats, ms: 0, remembered: undefined }, { ...a.stats, ms: 0, remembered: undefined })
+  t.same(readdirSync(join(dir, 'cis')), [entry], 'nothing new remembered')
+
+  // Mark the remembered intervals: a run that read them shows the mark, one that resampled would not.
+  const file = join(dir, 'cis', entry)
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as { cis: Record<string, { ci: [number, number] }> }
+  for (const c of Object.values(kept.cis)) c.ci = [-1, 2]
+  writeFileSync(file, JSON.stringify(kept))
+  const marked = (await runSuite({ suite, runner, modelSpec: SPEC, outDir: join(dir, 'runs/c'), cache })).result!
+  t.same(marked.metrics.accuracy.ci, [-1, 2], 'read from the memo')
+
+  const reseeded = { ...suite, spec: { ...suite.spec, stats: { ...suite.spec.stats, seed: 7 } } }
+  const d = (await runSuite({ suite: reseeded, runner, modelSpec: SPEC, outDir: join(dir, 'runs/d'), cache })).result!
+  t.notOk(d.stats!.remembered, 'another seed resamples')
+  t.not(d.metrics.accuracy.ci![0], -1)
+  const noCache = (await runSuite({ suite, runner, modelSpec: SPEC, outDir: join(dir, 'runs/e') })).result!
+  t.same(noCache.metrics, a.metrics, 'a run without the cache computes the same intervals')
 })

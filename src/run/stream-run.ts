@@ -9,7 +9,7 @@ import { createRng } from '../stats/rng.ts'
 import { addCredit, pairCredit, pairwiseMetricsFromSums, pairwiseStatistic, type CreditSums } from '../tasks/pairwise/pairwise-task.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { TaskRequest } from '../tasks/types.ts'
-import { attachCis } from './metric-cis.ts'
+import { attachCisRemembered, dataKey } from './ci-memo.ts'
 import { requestKey } from './plan.ts'
 import { cacheRecorder, openRecords, planRecorded, prepareOutDir, type RunRecords } from './run-records.ts'
 import { runResult, scoredRow } from './run-result.ts'
@@ -92,7 +92,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const rank = new Int32Array(groupIndex.size)
   sorted.forEach((g, i) => (rank[groupIndex.get(g)!] = i))
   const stat = pairwiseStatistic(sorted, Int32Array.from(groupOf, (g) => rank[g]), Float64Array.from(credits), spec)
-  const stats = attachCis(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat })
+  const stats = attachCisRemembered(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat }, dataKey(data), o.cache ?? undefined)
   counts.failed = failed.size
   const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, metrics, stats, counts, failed })
   await writeRun(outDir, result, { sample: sample.sort((a, b) => a.at - b.at).map((s) => s.row) }, worst.list(), { png: o.png, warn: o.warn, memo: o.cache })

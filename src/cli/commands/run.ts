@@ -84,7 +84,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       const cwd = process.cwd()
       const loaded = loadSuite(suiteArg, cwd)
       const suite = flags.judge ? { ...loaded, spec: withJudge(loaded.spec, flags.judge) } : loaded
-      const config = await loadConfig(cwd, flags.config)
+      const cache = flags.cache === false ? null : ScoreCache.fromEnv(process.env, flags.cacheDir)
+      const config = await loadConfig(cwd, flags.config, cache ?? undefined)
       const opts: RunnerOptions = {}
       for (const [flag, key] of FLAG_OPTIONS) if (flags[flag] !== undefined) opts[key] = String(flags[flag])
       if (flags.endpoint?.length) opts.endpoints = flags.endpoint.join(',')
@@ -101,7 +102,6 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         if (!Number.isFinite(beta)) throw new RmbenchError('E_USAGE', `--beta ${flags.beta}: expected a number.`)
       }
       const hub = cliHub(io, { offline: flags.offline, quiet: flags.quiet })
-      const cache = flags.cache === false ? null : ScoreCache.fromEnv(process.env, flags.cacheDir)
       const { runner, spec } = await resolveModel(flags.model, opts, config, warn, cwd, { lms: flags.lm, beta, hub, memo: cache ?? undefined })
       const runName = shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id
       let outDir = flags.out ?? defaultOutDir(config.reportsDir, suite.spec.name, runName)

@@ -9,7 +9,8 @@ export interface ModelFolder {
   /** Files the graph's external data may live in (model.onnx.data, model.onnx_data). */
   externalData: string[]
   tokenizerFile: string
-  tokenizerJson: Record<string, unknown>
+  /** tokenizer.json parsed on first use: a run whose scores all come from the cache never reads it (Llama's is 3.6 MB). */
+  readonly tokenizerJson: Record<string, unknown>
   tokenizerConfig: Record<string, unknown>
   /** chat_template.jinja (preferred, as transformers does) or tokenizer_config.chat_template. */
   chatTemplate: string | null
@@ -70,12 +71,15 @@ export function loadModelFolder(dirArg: string, opts: { file?: string; tokenizer
   const fromConfig = typeof tplField === 'string' ? tplField
     : Array.isArray(tplField) ? ((tplField as { name: string; template: string }[]).find((t) => t.name === 'default')?.template ?? null) : null
   const vocab = Number(config.vocab_size ?? genai.model?.vocab_size)
+  let tokenizerJson: Record<string, unknown> | undefined
   return {
     dir,
     modelFile,
     externalData: opts.tokenizerOnly ? [] : [modelFile + '.data', modelFile + '_data', join(dirname(modelFile), 'model.onnx_data')].filter((f, i, a) => existsSync(f) && a.indexOf(f) === i),
     tokenizerFile,
-    tokenizerJson: readJson(tokenizerFile),
+    get tokenizerJson() {
+      return (tokenizerJson ??= readJson(tokenizerFile))
+    },
     tokenizerConfig,
     chatTemplate: jinja ? readFileSync(jinja, 'utf8') : fromConfig,
     config,

@@ -37,7 +37,7 @@ export class OnnxRunner implements Runner {
     private readonly folder: ModelFolder,
     private readonly enc: RequestEncoder,
     private readonly head: RewardHead | null,
-    private readonly padId: number,
+    private readonly padIdOf: () => number,
     private paddingSide: PaddingSide,
     private readonly maxTokens: number,
     private readonly tokenizeThreads: number,
@@ -93,6 +93,11 @@ export class OnnxRunner implements Runner {
     return this.opening !== null
   }
 
+  /** Whether the tokenizer was built in this process (false when every score came from the cache). */
+  get tokenizerBuilt(): boolean {
+    return this.enc.built
+  }
+
   /** Uses a padding side found earlier (by checkPadding in another run of the same model and settings). */
   usePaddingSide(side: PaddingSide): void {
     this.paddingSide = side
@@ -134,7 +139,7 @@ export class OnnxRunner implements Runner {
       const width = Math.max(...rows.map((r) => r.ids.length))
       for (const r of rows) this.tokenCounts.real += r.ids.length
       this.tokenCounts.padded += width * rows.length
-      const scores = read(await this.run(s, buildFeeds(ortLib.Tensor, this.facts.inputs, rows, this.padId, side)), rows)
+      const scores = read(await this.run(s, buildFeeds(ortLib.Tensor, this.facts.inputs, rows, this.padIdOf(), side)), rows)
       group.forEach((idx, k) => (out[idx] = scores[k]))
     }
     return out

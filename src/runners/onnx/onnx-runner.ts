@@ -90,7 +90,8 @@ export const onnxRunner: RunnerFactory = {
     const weights = await Promise.all([folder.modelFile, ...folder.externalData].map((f) => hashFileMemo(f, ctx.memo)))
     const open = () => openSession(folder.modelFile, device, settings, ctx.warn)
     // The session's facts and the padding probe depend on the graph, the tokenizer, the options and onnxruntime.
-    const factsKey = sha256(stableStringify({ weights, tokenizer: await hashFileMemo(folder.tokenizerFile, ctx.memo), configs: [folder.tokenizerConfig, folder.config, folder.chatTemplate], options, device, ort: packageVersion('onnxruntime-node') }))
+    const tokenizerHash = await hashFileMemo(folder.tokenizerFile, ctx.memo)
+    const factsKey = sha256(stableStringify({ weights, tokenizer: tokenizerHash, configs: [folder.tokenizerConfig, folder.config, folder.chatTemplate], options, device, ort: packageVersion('onnxruntime-node') }))
     const known = ctx.memo?.recall<KnownSession>('onnx-sessions', factsKey) ?? null
     let session: OrtSession | null = known ? null : await open()
     const facts: SessionFacts = session ?? known!
@@ -104,10 +105,12 @@ export const onnxRunner: RunnerFactory = {
       maxLength: intOption(options, 'max_length', defaultMaxLength(folder)),
       truncationSide: choiceOption(options, 'truncation_side', ['left', 'right'] as const, 'left'),
       addSpecialTokens: boolOption(options, 'add_special_tokens', chosenTemplate !== 'chat')!,
-    })
+    }, tokenizerHash)
     const paddingSide = choiceOption(options, 'padding_side', ['left', 'right'] as const, tc.padding_side === 'left' ? 'left' : 'right')
-    const padId = tokenId(folder, enc, 'pad_token') ?? (Number.isInteger(folder.config.pad_token_id) ? Number(folder.config.pad_token_id) : undefined)
-      ?? (folder.tokenizerJson.padding as { pad_id?: number } | null)?.pad_id ?? 0
+    // Looked up on the first batch: finding the pad token needs the tokenizer, which a cached run never builds.
+    let padId: number | undefined
+    const padIdOf = () => (padId ??= tokenId(folder, enc, 'pad_token') ?? (Number.isInteger(folder.config.pad_token_id) ? Number(folder.config.pad_token_id) : undefined)
+      ?? (folder.tokenizerJson.padding as { pad_id?: number } | null)?.pad_id ?? 0)
     const out = facts.outputs.find((o) => o.name === 'logits') ?? facts.outputs[0]
     // Per-token logits [batch, seq, vocab] mean a causal LM: it scores log-likelihoods, not rewards.
     const lm = out.shape.length === 3
@@ -148,7 +151,7 @@ export const onnxRunner: RunnerFactory = {
       batchSize,
       facts,
       async () => session ?? (session = await open()),
-      folder, enc, head, padId, paddingSide,
+      folder, enc, head, padIdOf, paddingSide,
       maxBatchTokens,
       tokenizeThreads,
     )

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Tokenizer } from '@huggingface/tokenizers'
 import { RmbenchError } from '../../errors.ts'
 import { sha256 } from '../../util/hash.ts'
@@ -36,23 +37,15 @@ export interface EncoderSettings {
 
 /** Turns requests into ids the way transformers does for the chosen template; records hashes for provenance. */
 export class RequestEncoder {
-  readonly tokenizer: Tokenizer
+  /** sha256 (16 hex) of tokenizer.json's bytes: part of the fingerprint, known without parsing the file. */
   readonly tokenizerHash: string
   readonly templateHash: string
-  private readonly post: PostProcessor
   private readonly renderer: ChatRenderer | null
-  private readonly unkId: number | undefined
+  private parts: { tokenizer: Tokenizer; post: PostProcessor; unkId: number | undefined } | null = null
 
-  constructor(folder: ModelFolder, readonly settings: EncoderSettings) {
-    try {
-      this.tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig)
-    } catch (e) {
-      throw new RmbenchError('E_TOKENIZER', `${folder.tokenizerFile}: cannot load tokenizer (${(e as Error).message}).`, { file: folder.tokenizerFile })
-    }
-    this.tokenizerHash = sha256(JSON.stringify(folder.tokenizerJson)).slice(0, 16)
-    const unk = (folder.tokenizerJson.model as { unk_token?: string } | undefined)?.unk_token
-    this.unkId = unk === undefined ? undefined : this.tokenizer.token_to_id(unk)
-    this.post = postProcessorFrom(folder.tokenizerJson.post_processor, folder.tokenizerFile)
+  /** `tokenizerHash` may be given when the caller has it (remembered across runs); else the file is hashed here. */
+  constructor(private readonly folder: ModelFolder, readonly settings: EncoderSettings, tokenizerHash?: string) {
+    this.tokenizerHash = (tokenizerHash ?? sha256(readFileSync(folder.tokenizerFile))).slice(0, 16)
     const t = settings.template
     if (t === 'pair') {
       this.renderer = null
@@ -66,13 +59,46 @@ export class RequestEncoder {
     this.templateHash = sha256(this.renderer ? this.renderer.source : 'pair').slice(0, 16)
   }
 
+  /**
+   * The tokenizer, built on first use: a real one takes ~250 ms to parse and build (Llama's 3.6 MB
+   * tokenizer.json), which a run whose scores all come from the cache never needs.
+   */
+  get tokenizer(): Tokenizer {
+    return this.loaded().tokenizer
+  }
+
+  /** Whether the tokenizer has been built yet. */
+  get built(): boolean {
+    return this.parts !== null
+  }
+
+  private loaded(): NonNullable<RequestEncoder['parts']> {
+    if (this.parts) return this.parts
+    const { folder } = this
+    let tokenizer: Tokenizer
+    try {
+      tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig)
+    } catch (e) {
+      if (e instanceof RmbenchError) throw e
+      throw new RmbenchError('E_TOKENIZER', `${folder.tokenizerFile}: cannot load tokenizer (${(e as Error).message}).`, { file: folder.tokenizerFile })
+    }
+    const unk = (folder.tokenizerJson.model as { unk_token?: string } | undefined)?.unk_token
+    const post = postProcessorFrom(folder.tokenizerJson.post_processor, folder.tokenizerFile)
+    return (this.parts = { tokenizer, post, unkId: unk === undefined ? undefined : tokenizer.token_to_id(unk) })
+  }
+
+  private get post(): PostProcessor {
+    return this.loaded().post
+  }
+
   /** Ids of a text, without special tokens. */
   ids(text: string): number[] {
     const ids = this.tokenizer.encode(text, { add_special_tokens: false }).ids
     // tokenizers.js leaves a word-level miss undefined when tokenizer_config.json names no unk_token: use the model's.
     if (!ids.includes(undefined as unknown as number)) return ids
-    if (this.unkId === undefined) throw new RmbenchError('E_TOKENIZER', `the tokenizer has no id for a piece of the input and no unk_token to fall back on: ${JSON.stringify(text.slice(0, 60))}.`)
-    return ids.map((id: number | undefined) => id ?? this.unkId!)
+    const { unkId } = this.loaded()
+    if (unkId === undefined) throw new RmbenchError('E_TOKENIZER', `the tokenizer has no id for a piece of the input and no unk_token to fall back on: ${JSON.stringify(text.slice(0, 60))}.`)
+    return ids.map((id: number | undefined) => id ?? unkId)
   }
 
   /** The text the template produces for a request (null for text pairs). */
