@@ -3,8 +3,11 @@ import { join } from 'node:path'
 import { createRng } from '../src/stats/rng.ts'
 import { benchWords } from './make-bench-model.ts'
 
-/** A pairwise suite with a realistic length mix: prompts of 10–60 words, responses log-uniform from 20 to 1,000 tokens. */
-export function writeBenchSuite(dir: string, vocab: number, pairs: number): void {
+/**
+ * A pairwise suite with a realistic length mix: prompts of 10–60 words, responses log-uniform from 20 to 1,000
+ * tokens. `bootstrap` sets the suite's resamples; without it the suite keeps rmbench's default (10,000).
+ */
+export function writeBenchSuite(dir: string, vocab: number, pairs: number, bootstrap?: number): void {
   const rng = createRng(11)
   const words = benchWords(vocab)
   const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(rng.next() * words.length)]).join(' ')
@@ -15,7 +18,7 @@ export function writeBenchSuite(dir: string, vocab: number, pairs: number): void
     return { id: `b${i}`, prompt: text(p), chosen: text(Math.max(1, len() - p)), rejected: text(Math.max(1, len() - p)) }
   })
   writeFileSync(join(dir, 'data.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n')
-  writeFileSync(join(dir, 'suite.yaml'), 'name: bench\ntask: pairwise\ndata: { source: data.jsonl }\nstats: { bootstrap: 1000 }\n')
+  writeFileSync(join(dir, 'suite.yaml'), `name: bench\ntask: pairwise\ndata: { source: data.jsonl }\n${bootstrap === undefined ? '' : `stats: { bootstrap: ${bootstrap} }\n`}`)
 }
 
 /** A large pairwise suite for the memory check: `pairs` short pairs in 8 groups, written in chunks (never held). */

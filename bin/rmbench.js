@@ -3,7 +3,11 @@
 // than every source file; otherwise the TypeScript sources through tsx's loader, so an edit never runs stale
 // code. The bundle only saves start-up time (one module instead of a few hundred through a loader).
 import { existsSync, readdirSync, statSync } from 'node:fs'
+import module from 'node:module'
 import { fileURLToPath } from 'node:url'
+
+// Node 22+ keeps V8's compiled code of the bundle on disk, so later starts skip parsing it; Node 20 lacks it.
+module.enableCompileCache?.()
 
 const src = fileURLToPath(new URL('../src', import.meta.url))
 const bundle = fileURLToPath(new URL('../dist/cli/rmbench.mjs', import.meta.url))

@@ -19,9 +19,12 @@ function codeStamp(): string {
   return (stamp ??= `${rmbenchVersion()}:${statSync(fileURLToPath(import.meta.url)).mtimeMs}`)
 }
 
-/** What identifies a run's examples for the CI memo: the dataset hash and each source's rows hash (which adds alpha). */
-export function dataKey(data: { hash: string; sources: { rowsSha256?: string }[] }): string {
-  return JSON.stringify([data.hash, data.sources.map((s) => s.rowsSha256 ?? null)])
+/**
+ * What identifies a run's examples for the CI memo: the dataset hash, and each source's rows hash and file hashes
+ * (the files cover what the hashes of texts do not, such as a judge suite's gold verdicts).
+ */
+export function dataKey(data: { hash: string; sources: { rowsSha256?: string; files: { sha256: string }[] }[] }): string {
+  return JSON.stringify([data.hash, data.sources.map((s) => [s.rowsSha256 ?? null, s.files.map((f) => f.sha256)])])
 }
 
 /**

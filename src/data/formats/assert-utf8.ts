@@ -1,11 +1,20 @@
-import { createReadStream } from 'node:fs'
+import { isUtf8 } from 'node:buffer'
+import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { RmbenchError } from '../../errors.ts'
+
+/**
+ * Files up to this size are read whole (checked natively, split in memory); larger ones are streamed. Bounded so
+ * a streamed run's memory stays flat: `npm run bench` measured 323 MB peak for 100,000 streamed pairs (29 MB of
+ * JSONL) read whole under a 32 MB bound, against 228 MB streamed.
+ */
+export const WHOLE_FILE_BYTES = 16 << 20
 
 /**
  * Streams a text file through a strict UTF-8 decoder. Node's own decoding turns bad bytes into U+FFFD without a
  * word, which would quietly change the texts being scored; this names the line and byte instead.
  */
 export async function assertUtf8(file: string): Promise<void> {
+  if (statSync(file).size <= WHOLE_FILE_BYTES && isUtf8(readFileSync(file))) return
   const decoder = new TextDecoder('utf-8', { fatal: true })
   let line = 1
   let offset = 0
@@ -36,4 +45,19 @@ export async function assertUtf8(file: string): Promise<void> {
   } catch {
     throw new RmbenchError('E_DATA_ROW', `${file}:${line}: ends inside a UTF-8 character (truncated file?).`, { file, line })
   }
+}
+
+/**
+ * A small file's text, checked as strict UTF-8 (a bad byte raises assertUtf8's error naming its line); null for a
+ * file over WHOLE_FILE_BYTES, which the caller streams. One native check and one read: a stream through a decoder
+ * and readline cost ~4× as much on a few MB.
+ */
+export async function readSmallUtf8(file: string, wholeBytes = WHOLE_FILE_BYTES): Promise<string | null> {
+  if (statSync(file).size > wholeBytes) return null
+  const bytes = readFileSync(file)
+  if (!isUtf8(bytes)) {
+    await assertUtf8(file)
+    throw new RmbenchError('E_DATA_ROW', `${file}: not valid UTF-8. Re-save the file as UTF-8.`, { file })
+  }
+  return bytes.toString('utf8')
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { RmbenchError } from '../../errors.ts'
-import { assertUtf8 } from './assert-utf8.ts'
+import { assertUtf8, readSmallUtf8 } from './assert-utf8.ts'
 import type { DataFormat, RawRow } from '../types.ts'
 
 /** A JSON array of rows (or an object whose `data` or `rows` key holds one). Line = 1-based item index. */
@@ -8,8 +8,8 @@ export const json: DataFormat = {
   name: 'json',
   extensions: ['json'],
   async *read(file: string): AsyncIterable<RawRow> {
-    await assertUtf8(file)
-    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '')
+    const small = await readSmallUtf8(file)
+    const text = (small ?? (await assertUtf8(file), await readFile(file, 'utf8'))).replace(/^\uFEFF/, '')
     let value: unknown
     try {
       value = JSON.parse(text)
