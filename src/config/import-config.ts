@@ -35,7 +35,7 @@ async function compile(file: string): Promise<CompiledConfig> {
 }
 
 /** Whether a remembered build still stands: same esbuild, and every file it read unchanged. */
-const isCurrent = (c: CompiledConfig): boolean => c.esbuild === (packageVersion('esbuild')) && c.inputs.every(([f, h]) => fileHash(f) === h)
+const isCurrent = (c: CompiledConfig): boolean => c.esbuild === packageVersion('esbuild') && c.inputs.every(([f, h]) => fileHash(f) === h)
 
 /**
  * Imports a bench.config file. TypeScript is bundled by esbuild (with the local files it imports) and imported

@@ -28,12 +28,12 @@ export function dataKey(data: { hash: string; sources: { rowsSha256?: string; fi
 }
 
 /**
- * The content key of one CI computation: the code, the suite (settings, sections, weights), the data (`dataKey`),
- * every score and token count, the typed statistic of a streamed run, and the point estimates.
+ * The content key of one CI computation: the code, the suite (settings, sections, weights), the data (`dataId`,
+ * from dataKey), every score and token count, the typed statistic of a streamed run, and the point estimates.
  */
-export function ciKey(metrics: Metrics, input: CiInput, dataKey: string): string {
+export function ciKey(metrics: Metrics, input: CiInput, dataId: string): string {
   const h = createHash('sha256')
-  h.update(JSON.stringify([codeStamp(), dataKey, input.task.name, input.analyses.map((a) => a.name)]))
+  h.update(JSON.stringify([codeStamp(), dataId, input.task.name, input.analyses.map((a) => a.name)]))
   h.update(stableStringify(input.suite))
   h.update(JSON.stringify([...input.scores]))
   h.update(JSON.stringify([...input.tokens]))
@@ -50,10 +50,10 @@ export function ciKey(metrics: Metrics, input: CiInput, dataKey: string): string
  * cache gets the same intervals without resampling again (10,000 resamples take seconds on a large suite). The
  * summary says `remembered: true` and `ms` is the lookup's time.
  */
-export function attachCisRemembered(metrics: Metrics, input: CiInput, dataKey: string, memo: Memo | undefined): CiSummary | null {
+export function attachCisRemembered(metrics: Metrics, input: CiInput, dataId: string, memo: Memo | undefined): CiSummary | null {
   if (!memo) return attachCis(metrics, input)
   const started = performance.now()
-  const key = ciKey(metrics, input, dataKey)
+  const key = ciKey(metrics, input, dataId)
   const known = memo.recall<RememberedCis>('cis', key)
   if (known?.summary && known.cis && Object.keys(known.cis).every((k) => metrics[k])) {
     for (const [k, c] of Object.entries(known.cis)) Object.assign(metrics[k], c)

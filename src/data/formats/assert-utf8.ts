@@ -10,11 +10,17 @@ import { RmbenchError } from '../../errors.ts'
 export const WHOLE_FILE_BYTES = 16 << 20
 
 /**
- * Streams a text file through a strict UTF-8 decoder. Node's own decoding turns bad bytes into U+FFFD without a
- * word, which would quietly change the texts being scored; this names the line and byte instead.
+ * Checks a text file is strict UTF-8. Node's own decoding turns bad bytes into U+FFFD without a word, which would
+ * quietly change the texts being scored; this names the line and byte instead. A small file is checked natively
+ * in one read; a large one, or a bad one (to find the line), through a streaming decoder.
  */
 export async function assertUtf8(file: string): Promise<void> {
   if (statSync(file).size <= WHOLE_FILE_BYTES && isUtf8(readFileSync(file))) return
+  await streamUtf8Check(file)
+}
+
+/** Streams a file through a strict UTF-8 decoder; throws naming the line and byte of the first bad one. */
+async function streamUtf8Check(file: string): Promise<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true })
   let line = 1
   let offset = 0
@@ -56,7 +62,7 @@ export async function readSmallUtf8(file: string, wholeBytes = WHOLE_FILE_BYTES)
   if (statSync(file).size > wholeBytes) return null
   const bytes = readFileSync(file)
   if (!isUtf8(bytes)) {
-    await assertUtf8(file)
+    await streamUtf8Check(file)
     throw new RmbenchError('E_DATA_ROW', `${file}: not valid UTF-8. Re-save the file as UTF-8.`, { file })
   }
   return bytes.toString('utf8')

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Tokenizer } from '@huggingface/tokenizers'
 import { RmbenchError } from '../../errors.ts'
+import { charCount } from '../../tasks/length-bias/length-bias.ts'
 import { hashOf, sha256 } from '../../util/hash.ts'
 import { choiceOption, intOption } from '../option-values.ts'
 import type { Runner, RunnerFactory } from '../types.ts'
@@ -28,7 +29,7 @@ export const lengthBaseline: RunnerFactory = {
     } else if (unit === 'words') {
       count = (s) => (s.match(/\S+/g) ?? []).length
     } else {
-      count = (s) => [...s].length // code points, so an emoji counts once
+      count = charCount // code points, so an emoji counts once
     }
     const runner: Runner = {
       id: `baseline-length-${unit}`,
