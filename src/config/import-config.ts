@@ -5,6 +5,7 @@ import type { Plugin } from 'esbuild'
 import { sha256 } from '../util/hash.ts'
 import type { Memo } from '../util/memo.ts'
 import { packageVersion } from '../util/package-version.ts'
+import { importModule } from '../util/import-module.ts'
 
 /** Leaves every package import to Node except rmbench's own (its `rmbench/config` helper is bundled in). */
 const packagesExternal: Plugin = {
@@ -26,7 +27,7 @@ const fileHash = (file: string): string | null => {
 }
 
 async function compile(file: string): Promise<CompiledConfig> {
-  const esbuild = await import('esbuild')
+  const esbuild = await importModule<typeof import('esbuild')>('esbuild')
   const out = await esbuild.build({ entryPoints: [file], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', metafile: true, logLevel: 'silent', plugins: [packagesExternal] })
   const inputs = Object.keys(out.metafile.inputs).map((f) => resolve(f)).map((f): [string, string] => [f, fileHash(f) ?? ''])
   const imports = Object.values(out.metafile.outputs).flatMap((o) => o.imports)
@@ -46,7 +47,7 @@ const isCurrent = (c: CompiledConfig): boolean => c.esbuild === packageVersion('
  */
 export async function importConfig(file: string, memo?: Memo): Promise<unknown> {
   const url = pathToFileURL(file).href
-  if (!/\.[cm]?ts$/.test(file)) return import(url)
+  if (!/\.[cm]?ts$/.test(file)) return importModule(url)
   const key = sha256(file)
   const known = memo?.recall<CompiledConfig>('configs', key)
   let compiled = known && Array.isArray(known.inputs) && isCurrent(known) ? known : null
@@ -55,8 +56,8 @@ export async function importConfig(file: string, memo?: Memo): Promise<unknown> 
     memo?.remember('configs', key, compiled)
   }
   if (compiled.code === null) {
-    const { tsImport } = await import('tsx/esm/api')
+    const { tsImport } = await importModule<typeof import('tsx/esm/api')>('tsx/esm/api')
     return tsImport(url, import.meta.url)
   }
-  return import(`data:text/javascript;base64,${Buffer.from(compiled.code).toString('base64')}`)
+  return importModule(`data:text/javascript;base64,${Buffer.from(compiled.code).toString('base64')}`)
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { parquetWriteBuffer } from 'hyparquet-writer'
+import type { SourceSpec } from '../suite/types.ts'
 import { loadDataset, sampleInOrder } from './load-dataset.ts'
 
 function dir(files: Record<string, string | Uint8Array>): string {
@@ -144,4 +145,41 @@ t.test('conversation-shaped responses (UltraFeedback, HH as messages): the respo
   t.same([bon.examples[0].chosen, bon.examples[0].rejected], [['c1'], ['r1', 'r2']], 'lists of conversations')
   await t.rejects(loadDataset([{ source: 'mismatch.jsonl' }], d), { code: 'E_DATA_FIELD', message: /mismatch\.jsonl:1: 'chosen' and 'rejected' are conversations with different turns/ })
   await t.rejects(loadDataset([{ source: 'user-last.jsonl' }], d), { code: 'E_DATA_FIELD', message: /user-last\.jsonl:1: chosen \('chosen'\) is a conversation whose last message is from 'user'/ })
+})
+
+t.test('with a memo, the hashes of unchanged data are remembered; changed data, settings or selection hash anew', async (t) => {
+  const kept = new Map<string, unknown>()
+  const memo = { recall: <T>(kind: string, key: string) => (kept.get(`${kind}/${key}`) ?? null) as T | null, remember: (kind: string, key: string, v: unknown) => void kept.set(`${kind}/${key}`, v) }
+  const d = dir({ 'd.jsonl': jsonl([row('a'), row('b'), row('c')]), 'e.jsonl': jsonl([row('x')]) })
+  const sources: SourceSpec[] = [{ source: 'd.jsonl' }, { source: 'e.jsonl' }]
+  const plain = await loadDataset(sources, d)
+  const cold = await loadDataset(sources, d, {}, { memo })
+  t.same([cold.hash, cold.sources.map((s) => s.rowsSha256)], [plain.hash, plain.sources.map((s) => s.rowsSha256)], 'same hashes as without a memo')
+  const datasets = [...kept.keys()].filter((k) => k.startsWith('datasets/'))
+  t.equal(datasets.length, 3, 'one rows hash per source and the dataset hash')
+  t.equal(kept.size, 5, 'and the two files\' hashes')
+
+  // Mark what was remembered: a load that reads the memo shows the marks, one that hashed again would not.
+  for (const k of datasets) kept.set(k, String(kept.get(k)).length === 16 ? 'f'.repeat(16) : 'e'.repeat(64))
+  const warm = await loadDataset(sources, d, {}, { memo })
+  t.same([warm.hash, warm.sources.map((s) => s.rowsSha256)], ['f'.repeat(16), ['e'.repeat(64), 'e'.repeat(64)]], 'read from the memo')
+  t.same(warm.examples, cold.examples, 'the rows themselves are read as ever')
+
+  // The first source changes (or the selection does); the second keeps its marked rows hash.
+  const fresh = async (label: string, s: typeof sources, whole = {}, firstRows: 'computed' | 'remembered' = 'computed') => {
+    const want = await loadDataset(s, d, whole)
+    const got = await loadDataset(s, d, whole, { memo })
+    t.equal(got.hash, want.hash, `${label}: dataset hash computed`)
+    t.equal(got.sources[0].rowsSha256, firstRows === 'computed' ? want.sources[0].rowsSha256 : 'e'.repeat(64), `${label}: first rows hash ${firstRows}`)
+    t.equal(got.sources[1].rowsSha256, 'e'.repeat(64), `${label}: the unchanged source's rows hash remembered`)
+  }
+  await fresh('other fields', [{ source: 'd.jsonl', fields: { id: 'prompt' } }, sources[1]])
+  await fresh('a whole-suite limit', sources, { limit: 2 }, 'remembered')
+  await fresh('a source sample', [{ source: 'd.jsonl', sample: { n: 2, seed: 1 } }, sources[1]])
+  writeFileSync(join(d, 'd.jsonl'), jsonl([row('a'), row('b'), row('c', 'h')]))
+  await fresh('an edited file', sources)
+
+  // A pin is checked against the remembered hash as against a computed one.
+  const pinned = [{ ...sources[0], rows_sha256: '0'.repeat(64) }]
+  await t.rejects(loadDataset(pinned, d, {}, { memo }), { code: 'E_DATA_HASH' })
 })

@@ -3,6 +3,9 @@ import { Hub } from '../hub/hub-client.ts'
 import { hubSettings } from '../hub/settings.ts'
 import { createRng, shuffled } from '../stats/rng.ts'
 import type { SampleSpec, SourceSpec } from '../suite/types.ts'
+import { codeStamp } from '../util/code-stamp.ts'
+import { sha256, stableStringify } from '../util/hash.ts'
+import type { Memo } from '../util/memo.ts'
 import { ArrayHash, datasetJson, rowJson } from './example-hashes.ts'
 import { mapRow } from './field-map.ts'
 import { formatFor } from './formats/registry.ts'
@@ -13,8 +16,11 @@ import { basename } from 'node:path'
 /** Examples loaded for a suite plus a hash of their content (for provenance). */
 export interface Dataset { examples: Example[]; hash: string; files: string[]; sources: SourceProvenance[] }
 
-/** Where loading reads from: the suite file (for messages) and the hub (made on first use). */
-export interface LoadOptions { suiteFile?: string; hub?: () => Hub }
+/**
+ * Where loading reads from: the suite file (for messages) and the hub (made on first use); and a memo (the score
+ * cache) that remembers the hashes of unchanged data, so a re-run does not serialise every text again to hash it.
+ */
+export interface LoadOptions { suiteFile?: string; hub?: () => Hub; memo?: Memo }
 
 /** A seeded sample of n items that keeps the original order (so results do not depend on the draw order). */
 export function sampleInOrder<T>(items: T[], spec: SampleSpec): T[] {
@@ -53,8 +59,18 @@ export function duplicateIdError(ex: Example, firstAt: string): RmbenchError {
   return new RmbenchError('E_DATA_ROW', `${ex.origin.file}:${ex.origin.line}: duplicate id '${ex.id}' (first at ${firstAt}). Ids must be unique; map another id column or drop the duplicate.`, { id: ex.id })
 }
 
-async function loadSource(src: SourceSpec, baseDir: string, opts: Required<LoadOptions>, texts: Map<Example, string>): Promise<{ examples: Example[]; files: string[]; provenance: SourceProvenance }> {
-  const { files, provenance } = await resolveSource(src, baseDir, opts.suiteFile, opts.hub)
+/**
+ * The memo key of what a source's rows are: the code reading them, the source's settings (fields, group, limit,
+ * sample, format) and its files' names and contents.
+ */
+function sourceKey(src: SourceSpec, files: { key: string; sha256: string }[]): string {
+  return sha256(JSON.stringify([codeStamp(), stableStringify(src), files.map((f) => [f.key, f.sha256])]))
+}
+
+const isHex = (v: unknown, n: number): v is string => typeof v === 'string' && new RegExp(`^[0-9a-f]{${n}}$`).test(v)
+
+async function loadSource(src: SourceSpec, baseDir: string, opts: LoadOptions & Required<Omit<LoadOptions, 'memo'>>, texts: Map<Example, string>): Promise<{ examples: Example[]; files: string[]; provenance: SourceProvenance; key: string }> {
+  const { files, provenance } = await resolveSource(src, baseDir, opts.suiteFile, opts.hub, opts.memo)
   const out: Example[] = []
   read: for (const f of files) {
     const format = formatFor(f.local, src.format)
@@ -68,18 +84,22 @@ async function loadSource(src: SourceSpec, baseDir: string, opts: Required<LoadO
   if (src.limit !== undefined) examples = examples.slice(0, src.limit)
   const shown = files.map((f) => f.shown).join(', ')
   if (examples.length === 0) throw emptySourceError(src, shown)
-  provenance.rowsSha256 = rowsSha256(examples, texts)
+  const key = opts.memo ? sourceKey(src, files) : ''
+  const known = opts.memo?.recall<string>('datasets', key)
+  provenance.rowsSha256 = isHex(known, 64) ? known : rowsSha256(examples, texts)
+  if (opts.memo && known !== provenance.rowsSha256) opts.memo.remember('datasets', key, provenance.rowsSha256)
   checkRowsPin(src, shown, provenance.rowsSha256)
-  return { examples, files: files.map((f) => f.local), provenance }
+  return { examples, files: files.map((f) => f.local), provenance, key }
 }
 
 /** Loads every source of a suite, applies field maps, limits and samples, and checks ids are unique. */
 export async function loadDataset(sources: SourceSpec[], baseDir: string, whole: { limit?: number; sample?: SampleSpec } = {}, opts: LoadOptions = {}): Promise<Dataset> {
   let hub: Hub | undefined
-  const o: Required<LoadOptions> = { suiteFile: opts.suiteFile ?? baseDir, hub: opts.hub ?? (() => (hub ??= new Hub(hubSettings()))) }
+  const o = { suiteFile: opts.suiteFile ?? baseDir, hub: opts.hub ?? (() => (hub ??= new Hub(hubSettings()))), memo: opts.memo }
   let examples: Example[] = []
   const files: string[] = []
   const provenance: SourceProvenance[] = []
+  const keys: string[] = []
   // Each example's JSON, made once for its rows hash and reused by the dataset hash (escaping the texts is the cost).
   const texts = new Map<Example, string>()
   for (const s of sources) {
@@ -87,6 +107,7 @@ export async function loadDataset(sources: SourceSpec[], baseDir: string, whole:
     examples.push(...r.examples)
     files.push(...r.files)
     provenance.push(r.provenance)
+    keys.push(r.key)
   }
   if (whole.sample) examples = sampleInOrder(examples, whole.sample)
   if (whole.limit !== undefined) examples = examples.slice(0, whole.limit)
@@ -96,8 +117,16 @@ export async function loadDataset(sources: SourceSpec[], baseDir: string, whole:
     if (prev) throw duplicateIdError(ex, `${prev.origin.file}:${prev.origin.line}`)
     seen.set(ex.id, ex)
   }
-  const all = new ArrayHash()
-  for (const ex of examples) all.add(texts.get(ex) ?? datasetJson(ex))
-  const hash = all.hex().slice(0, 16)
+  // The dataset hash is a function of the sources' rows and the whole-suite limit and sample.
+  const key = o.memo ? sha256(JSON.stringify([codeStamp(), keys, whole.limit ?? null, whole.sample ?? null])) : ''
+  const known = o.memo?.recall<string>('datasets', key)
+  let hash: string
+  if (isHex(known, 16)) hash = known
+  else {
+    const all = new ArrayHash()
+    for (const ex of examples) all.add(texts.get(ex) ?? datasetJson(ex))
+    hash = all.hex().slice(0, 16)
+    o.memo?.remember('datasets', key, hash)
+  }
   return { examples, hash, files, sources: provenance }
 }

@@ -6,7 +6,8 @@ import { globBase, globToRegExp, hasGlob } from '../hub/glob.ts'
 import type { Hub } from '../hub/hub-client.ts'
 import { formatLocation, isHubSource, parseHubSource } from '../hub/hub-uri.ts'
 import type { SourceSpec } from '../suite/types.ts'
-import { hashFile } from '../util/hash-file.ts'
+import { hashFile, hashFileMemo } from '../util/hash-file.ts'
+import type { Memo } from '../util/memo.ts'
 import { walkFiles } from '../util/walk-files.ts'
 import { formats } from './formats/registry.ts'
 
@@ -67,8 +68,11 @@ function checkPins(src: SourceSpec, files: SourceFile[], suiteFile: string): voi
     if (!files.some((f) => f.key === key)) throw new RmbenchError('E_DATA_HASH', `${suiteFile}: sha256 pin '${key}' names no file of data source '${src.source}' (it has ${files.map((f) => f.key).join(', ')}).`)
 }
 
-/** Resolves a source to local files (downloading hub files into the shared cache) and checks its pins. */
-export async function resolveSource(src: SourceSpec, baseDir: string, suiteFile: string, hub: () => Hub): Promise<{ files: SourceFile[]; provenance: SourceProvenance }> {
+/**
+ * Resolves a source to local files (downloading hub files into the shared cache) and checks its pins. With a memo,
+ * a local file's hash is remembered by its identity (as the model's weights are).
+ */
+export async function resolveSource(src: SourceSpec, baseDir: string, suiteFile: string, hub: () => Hub, memo?: Memo): Promise<{ files: SourceFile[]; provenance: SourceProvenance }> {
   const files: SourceFile[] = []
   let prov: SourceProvenance
   if (isHubSource(src.source)) {
@@ -86,7 +90,7 @@ export async function resolveSource(src: SourceSpec, baseDir: string, suiteFile:
   } else {
     if (src.split || src.config) throw new RmbenchError('E_SUITE_SCHEMA', `${suiteFile}: data source '${src.source}': split and config apply to hf:// sources only.`)
     for (const local of localFiles(src, baseDir))
-      files.push({ local, shown: shownPath(local), key: relative(baseDir, local).split(/[\\/]/).join('/'), sha256: await hashFile(local), size: statSync(local).size })
+      files.push({ local, shown: shownPath(local), key: relative(baseDir, local).split(/[\\/]/).join('/'), sha256: await hashFileMemo(local, memo), size: statSync(local).size })
     prov = { source: src.source, files: [] }
   }
   checkPins(src, files, suiteFile)

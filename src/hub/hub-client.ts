@@ -8,6 +8,7 @@ import { CacheLayout } from './cache-layout.ts'
 import { hubHttpError, hubUnreachable, type HubTarget } from './hub-errors.ts'
 import { formatLocation, type RepoRef } from './hub-uri.ts'
 import type { HubSettings } from './settings.ts'
+import { importModule } from '../util/import-module.ts'
 
 /** A file of a repository at a commit, as the tree API lists it. */
 export interface HubFile {
@@ -50,7 +51,7 @@ export class Hub {
   }
 
   private async hub(): Promise<HubLib> {
-    this.lib ??= await import('@huggingface/hub')
+    this.lib ??= await importModule<typeof import('@huggingface/hub')>('@huggingface/hub')
     return this.lib
   }
 

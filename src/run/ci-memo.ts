@@ -1,23 +1,12 @@
 import { createHash } from 'node:crypto'
-import { statSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Metrics } from '../tasks/types.ts'
+import { codeStamp } from '../util/code-stamp.ts'
 import { stableStringify } from '../util/hash.ts'
 import type { Memo } from '../util/memo.ts'
 import { attachCis, type CiInput, type CiSummary } from './metric-cis.ts'
-import { rmbenchVersion } from './provenance.ts'
 
 /** Intervals as remembered: the summary of their computation and each metric's [lo, hi] and resamples. */
 interface RememberedCis { summary: CiSummary; cis: Record<string, { ci: [number, number]; resamples: number }> }
-
-let stamp: string | undefined
-/**
- * Which code computes intervals: rmbench's version and the modification time of the file this runs from (the
- * bundled CLI, rebuilt with every change; or this source file), so a changed bootstrap never reads old intervals.
- */
-function codeStamp(): string {
-  return (stamp ??= `${rmbenchVersion()}:${statSync(fileURLToPath(import.meta.url)).mtimeMs}`)
-}
 
 /**
  * What identifies a run's examples for the CI memo: the dataset hash, and each source's rows hash and file hashes

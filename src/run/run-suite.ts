@@ -92,7 +92,7 @@ export async function runSuite(o: RunOptions): Promise<RunOutcome> {
   for (const a of attached)
     if (!a.tasks.includes(task.name)) throw new RmbenchError('E_SUITE_SCHEMA', `${o.suite.file}: analysis '${a.name}' applies to ${a.tasks.join(', ')} suites, not ${task.name}.`)
   const sources = Array.isArray(spec.data) ? spec.data : [spec.data]
-  const data = await loadDataset(sources, o.suite.dir, { limit: o.limit ?? spec.limit, sample: spec.sample }, { suiteFile: relative(process.cwd(), o.suite.file), hub: o.hub })
+  const data = await loadDataset(sources, o.suite.dir, { limit: o.limit ?? spec.limit, sample: spec.sample }, { suiteFile: relative(process.cwd(), o.suite.file), hub: o.hub, memo: o.cache ?? undefined })
   if (o.expectDatasetHash && data.hash !== o.expectDatasetHash)
     throw new RmbenchError('E_MERGE', `the suite's data now hashes to ${data.hash}, but the shards scored data ${o.expectDatasetHash}: it changed since they ran. Merge where the shards' data is, or re-run them.`)
   task.checkExamples?.(data.examples)

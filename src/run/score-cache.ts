@@ -15,7 +15,7 @@ export interface CachedModel { fingerprint: string; id: string | null; records: 
 
 const FP = /^[0-9a-f]{16}$/
 /** Folders of memos (derived facts) kept beside the scores. */
-const MEMO_KINDS = ['file-hashes', 'onnx-sessions', 'charts', 'configs', 'cis']
+const MEMO_KINDS = ['file-hashes', 'onnx-sessions', 'charts', 'configs', 'cis', 'datasets']
 
 /**
  * The score cache shared by every run and suite on this machine: content-addressed by model fingerprint

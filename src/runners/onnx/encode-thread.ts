@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads'
 import type { RewardRequest } from '../types.ts'
 import type { EncodeJob, EncodeWorkerData } from './encode-worker.ts'
 import type { Encoded, EncodedLm } from './request-encoder.ts'
+import { importModule } from '../../util/import-module.ts'
 
 type Reply = { id: number; encoded?: Encoded[]; error?: string }
 
@@ -20,7 +21,7 @@ let script: Promise<{ file: URL } | { code: string }> | null = null
 async function findOrBuild(): Promise<{ file: URL } | { code: string }> {
   const built = new URL('./encode-worker.cjs', import.meta.url)
   if (existsSync(fileURLToPath(built))) return { file: built }
-  const esbuild = await import('esbuild')
+  const esbuild = await importModule<typeof import('esbuild')>('esbuild')
   const entry = fileURLToPath(new URL('./encode-worker.ts', import.meta.url))
   const out = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' })
   return { code: out.outputFiles[0].text }

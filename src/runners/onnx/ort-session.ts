@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node'
 import { RmbenchError } from '../../errors.ts'
+import { importModule } from '../../util/import-module.ts'
 
 /** Execution providers rmbench can ask onnxruntime-node for. */
 export const DEVICES = ['cpu', 'cuda'] as const
@@ -40,7 +41,7 @@ export interface SessionSettings {
 /** The onnxruntime-node module, imported only when an ONNX model is used (it is heavy and native). */
 export async function ort(): Promise<typeof import('onnxruntime-node')> {
   try {
-    return await import('onnxruntime-node')
+    return await importModule<typeof import('onnxruntime-node')>('onnxruntime-node')
   } catch (e) {
     throw new RmbenchError('E_MODEL_LOAD', `onnxruntime-node failed to load (${(e as Error).message}). Reinstall with ONNXRUNTIME_NODE_INSTALL=skip npm ci.`)
   }
