@@ -1,7 +1,7 @@
 // `npm run bench`: rmbench's ONNX runner against the raw onnxruntime limit, the transformers.js pipeline and a
 // naive loop, side by side in one run, on a transformer-shaped model where the model is the cost ("big") and a
 // tiny one where overhead is; then a cold run against a re-run with the score cache warm. Prints tables and
-// writes bench/results.json. Each throughput system runs BENCH_REPEATS times (default 5), interleaved, each time in
+// writes bench/results.json. Each throughput system runs BENCH_REPEATS times (default 7), interleaved, each time in
 // a fresh process, and the median is reported: a shared machine's load then falls on every system alike.
 // Sizes: BENCH_PAIRS (default 150), BENCH_RERUN_PAIRS (default 1000), BENCH_STREAM_PAIRS (default 1,000,000),
 // BENCH_THREADS.
@@ -16,7 +16,7 @@ const WORK = join(HERE, '.work')
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 150)
 const RERUN_PAIRS = Number(process.env.BENCH_RERUN_PAIRS ?? 1000)
 const STREAM_PAIRS = Number(process.env.BENCH_STREAM_PAIRS ?? 1_000_000)
-const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5))
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 7))
 
 /** Runs one system in a fresh Node process; returns its JSON line. */
 function system(name: string, model: string, suite: string, out = WORK): Record<string, number> {
@@ -63,6 +63,10 @@ for (const [label, shape] of [['big', BIG], ['tiny', TINY]] as [string, BenchMod
   add('rmbench, tokenizer thread', threaded)
   add('transformers.js pipeline', peer)
   add('naive loop', naive)
+  // Each round runs the limit and rmbench back to back: their ratio within a round sees the same machine load.
+  const paired = runs.limit.map((l, k) => l.ms / runs.rmbench[k].ms).sort((a, b) => a - b)
+  extra[`${label}: rmbench / limit, median of the ${REPEATS} rounds' own ratios`] = paired[Math.floor((paired.length - 1) / 2)].toFixed(3)
+  extra[`${label}: rmbench / limit, each round`] = runs.limit.map((l, k) => (l.ms / runs.rmbench[k].ms).toFixed(2)).join(' ')
   extra[`${label}: requests tokenised on the thread`] = threaded.tokenizedOnThread
   extra[`${label}: requests`] = limit.requests
   extra[`${label}: tokens`] = limit.tokens
