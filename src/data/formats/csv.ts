@@ -1,26 +1,35 @@
 import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
 import { RmbenchError } from '../../errors.ts'
-import { assertUtf8 } from './assert-utf8.ts'
+import { assertUtf8, readSmallUtf8, WHOLE_FILE_BYTES } from './assert-utf8.ts'
 import type { DataFormat, RawRow } from '../types.ts'
 
 /** CSV with a header row (RFC 4180 quoting, BOM and CRLF tolerated). Line = the record's first line in the file. */
 export const csv: DataFormat = {
   name: 'csv',
   extensions: ['csv'],
-  async *read(file: string): AsyncIterable<RawRow> {
-    await assertUtf8(file)
-    const parser = createReadStream(file).pipe(parse({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: false }))
-    // info.lines is where a record ends; a quoted field may span lines, so a record starts after the last one ended.
-    let prevEnd = 1
-    try {
-      for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-        yield { row: rec.record, line: prevEnd + 1 }
-        prevEnd = rec.info.lines
-      }
-    } catch (e) {
-      const err = e as { message: string; lines?: number }
-      throw new RmbenchError('E_DATA_ROW', `${file}:${err.lines ?? '?'}: malformed CSV (${err.message}).`, { file, line: err.lines })
+  read: (file: string) => readCsv(file),
+}
+
+/** The rows of a CSV file: read whole up to `wholeBytes` (parsed from memory), streamed above (same rows and lines). */
+export async function* readCsv(file: string, wholeBytes = WHOLE_FILE_BYTES): AsyncIterable<RawRow> {
+  const options = { columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: false }
+  // A small file is read once, checked natively and parsed from memory; a large one is checked, then streamed.
+  const small = await readSmallUtf8(file, wholeBytes)
+  if (small === null) await assertUtf8(file)
+  const parser = small !== null ? parse(small.replace(/^\uFEFF/, ''), options) : createReadStream(file).pipe(parse(options))
+  // info.lines is where a record ends; a quoted field may span lines, so a record starts after the last one ended
+  // and after the blank lines skipped since (info.empty_lines counts them).
+  let prevEnd = 1
+  let prevEmpty = 0
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; empty_lines: number } }>) {
+      yield { row: rec.record, line: prevEnd + 1 + rec.info.empty_lines - prevEmpty }
+      prevEnd = rec.info.lines
+      prevEmpty = rec.info.empty_lines
     }
-  },
+  } catch (e) {
+    const err = e as { message: string; lines?: number }
+    throw new RmbenchError('E_DATA_ROW', `${file}:${err.lines ?? '?'}: malformed CSV (${err.message}).`, { file, line: err.lines })
+  }
 }

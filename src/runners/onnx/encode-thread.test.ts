@@ -24,10 +24,10 @@ const until = async (cond: () => boolean) => {
 
 t.test('the tokenizer thread encodes exactly as the main thread does, truncation included', async (t) => {
   const folder = loadModelFolder(DIR)
-  const thread = new EncodeThread({ dir: DIR, modelFile: folder.modelFile, settings })
+  const main = new RequestEncoder(folder, settings)
+  const thread = new EncodeThread({ dir: DIR, modelFile: folder.modelFile, settings, tokenizerHash: main.tokenizerHash })
   await until(() => thread.ready)
   t.ok(thread.ready, 'the thread loaded its tokenizer')
-  const main = new RequestEncoder(folder, settings)
   t.same(await thread.encode(reqs, 'reward'), reqs.map((r) => main.encode(r)))
   t.ok((await thread.encode(reqs, 'reward'))[0].truncated, 'the long request was cut to max_length on the thread too')
   t.same(await thread.encode(reqs, 'lm'), reqs.map((r) => main.encodeLm(r)))
@@ -37,7 +37,7 @@ t.test('the tokenizer thread encodes exactly as the main thread does, truncation
 })
 
 t.test('a thread that cannot load its tokenizer never becomes ready', async (t) => {
-  const thread = new EncodeThread({ dir: join(ROOT, 'no-such-model'), modelFile: 'x.onnx', settings })
+  const thread = new EncodeThread({ dir: join(ROOT, 'no-such-model'), modelFile: 'x.onnx', settings, tokenizerHash: '0'.repeat(16) })
   await until(() => (thread as unknown as { state: string }).state !== 'starting')
   t.equal((thread as unknown as { state: string }).state, 'failed')
   t.notOk(thread.ready)

@@ -66,7 +66,7 @@ export class OnnxRunner implements Runner {
   private async encodeAll(batch: RewardRequest[], kind: 'lm'): Promise<EncodedLm[]>
   private async encodeAll(batch: RewardRequest[], kind: 'reward' | 'lm'): Promise<Encoded[]> {
     if (++this.chunks === 2 && this.tokenizeThreads > 0)
-      this.thread = new EncodeThread({ dir: this.folder.dir, modelFile: this.folder.modelFile, settings: this.enc.settings })
+      this.thread = new EncodeThread({ dir: this.folder.dir, modelFile: this.folder.modelFile, settings: this.enc.settings, tokenizerHash: this.enc.tokenizerHash })
     if (this.thread?.ready) {
       try {
         const encoded = await (kind === 'lm' ? this.thread.encode(batch, 'lm') : this.thread.encode(batch, 'reward'))
