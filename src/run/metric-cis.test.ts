@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import t from 'tap'
 import type { Example } from '../data/types.ts'
 import { percentileCi } from '../stats/bootstrap.ts'
@@ -85,4 +86,57 @@ t.test('mean replicates: several value columns see the same draws', async (t) =>
   const reps = meanReplicates(stat, 200, 3).get('d')!
   t.ok(reps.every((x) => x === 0), 'identical columns give identical sums in every resample')
   t.same(percentileCi(reps, 0.95), [0, 0])
+})
+
+/**
+ * The resampling as first written: strata in ascending order, each column drawing from an index list into the
+ * whole column, Mulberry32 as createRng, every column of a stratum replaying the same draws; each stratum summed
+ * on its own, and the strata's sums added in ascending order.
+ */
+function referenceReplicates(strata: number[], values: number[][], resamples: number, seed: number): number[][] {
+  let state = ((seed >>> 0) ^ 0x9e3779b9) >>> 0
+  const keys = [...new Set(strata)].sort((a, b) => a - b)
+  const lists = keys.map((k) => strata.flatMap((s, i) => (s === k ? [i] : [])))
+  const out: number[][] = []
+  for (let b = 0; b < resamples; b++) {
+    const sums = values.map(() => 0)
+    for (const list of lists) {
+      const start = state
+      values.forEach((col, k) => {
+        let s = start
+        let acc = 0
+        for (let j = 0; j < list.length; j++) {
+          s = (s + 0x6d2b79f5) >>> 0
+          let x = Math.imul(s ^ (s >>> 15), s | 1)
+          x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
+          acc += col[list[Math.floor((((x ^ (x >>> 14)) >>> 0) * list.length) / 4294967296)]]
+        }
+        // A stratum's sum, then the strata's sums in order: the order the statistic adds them in.
+        sums[k] += 0 + acc
+        if (k === values.length - 1) state = s
+      })
+    }
+    out.push(sums)
+  }
+  return out
+}
+
+t.test('meanReplicates draws exactly as the reference: few-valued columns (one-byte codes), many-valued, -0, all strata', async (t) => {
+  const value = fc.oneof(fc.constantFrom(0, 0.5, 1), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), fc.constant(-0))
+  await fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), value, fc.constantFrom(0, 1), fc.integer({ min: 0, max: 400 })), { minLength: 1, maxLength: 700 }),
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      (rows, seed) => {
+        const strata = rows.map((r) => r[0])
+        const cols = [rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3] / 7)] // mixed, two-valued, ~400 distinct
+        const stat = { strata: Int32Array.from(strata), values: cols.map((c) => Float64Array.from(c)), combine: (sums: Float64Array[]) => Object.fromEntries(cols.map((_, k) => [`c${k}`, sums.reduce((a, r) => a + r[k], 0)])) }
+        const got = meanReplicates(stat, 5, seed)
+        const want = referenceReplicates(strata, cols, 5, seed)
+        return cols.every((_, k) => want.every((w, b) => Object.is(got.get(`c${k}`)![b], w[k])))
+      },
+    ),
+    { numRuns: 200 },
+  )
+  t.pass('200 random datasets')
 })

@@ -6,6 +6,7 @@ import { WorstKeeper } from '../report/worst-examples.ts'
 import { writeRun } from '../report/write-run.ts'
 import type { Scored } from '../runners/types.ts'
 import { createRng } from '../stats/rng.ts'
+import { TypedList } from '../util/typed-list.ts'
 import { addCredit, pairCredit, pairwiseMetricsFromSums, pairwiseStatistic, type CreditSums } from '../tasks/pairwise/pairwise-task.ts'
 import { tasks } from '../tasks/registry.ts'
 import type { TaskRequest } from '../tasks/types.ts'
@@ -51,8 +52,8 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const ties = spec.score?.ties ?? 'wrong'
 
   const sums: CreditSums = new Map()
-  const groupOf: number[] = []
-  const credits: number[] = []
+  const groupOf = new TypedList((n) => new Int32Array(n))
+  const credits = new TypedList((n) => new Float64Array(n))
   const groupIndex = new Map<string, number>()
   const failed = new Map<string, { code: string; message: string }>()
   const worst = new WorstKeeper()
@@ -91,7 +92,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const sorted = [...groupIndex.keys()].sort((a, b) => a.localeCompare(b))
   const rank = new Int32Array(groupIndex.size)
   sorted.forEach((g, i) => (rank[groupIndex.get(g)!] = i))
-  const stat = pairwiseStatistic(sorted, Int32Array.from(groupOf, (g) => rank[g]), Float64Array.from(credits), spec)
+  const stat = pairwiseStatistic(sorted, groupOf.view().map((g) => rank[g]), credits.view(), spec)
   const stats = attachCisRemembered(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat }, dataKey(data), o.cache ?? undefined)
   counts.failed = failed.size
   const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, metrics, stats, counts, failed })
