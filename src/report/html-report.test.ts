@@ -19,7 +19,7 @@ t.test('htmlText escapes the five characters that matter in content and attribut
 })
 
 t.test('page: headline with its own confidence level, incomplete-run warning, escaped names, failed chart shown', async (t) => {
-  const html = htmlReport(result(), [], [{ chart: { name: 'c1', title: 'T', caption: 'cap <i>', spec: {} }, error: 'bad <spec>' }])
+  const html = htmlReport(result(), [], [{ chart: { name: 'c1', title: 'T', caption: 'cap <i>', spec: {} }, error: 'bad <spec>', specJson: '{}' }])
   t.match(html, /score <b>75\.00<\/b> <span class="muted">\(90% CI 50\.00 – 100\.00\)<\/span>/)
   t.match(html, /Incomplete run:<\/b> 1 of 5 examples failed/)
   t.match(html, /<title>demo &lt;b&gt; · onnx:\.\/m<\/title>/)

@@ -5,7 +5,7 @@ import type { RunResult } from './types.ts'
 import type { WorstExample } from './worst-examples.ts'
 
 /** A chart with its rendered SVG, or the reason it could not be drawn. */
-export interface RenderedChart { chart: Chart; svg?: string; error?: string; /** The spec as written to charts/<name>.vl.json. */ specJson?: string }
+export interface RenderedChart { chart: Chart; svg?: string; error?: string; /** The spec as written to charts/<name>.vl.json. */ specJson: string }
 
 /** Text made inert in HTML (element content and quoted attributes): dataset strings contain markup and script-like text. */
 export function htmlText(s: string): string {

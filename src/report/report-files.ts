@@ -54,7 +54,7 @@ export async function writeReports(dir: string, result: RunResult, rows: Record<
   const files: string[] = []
   if (rendered.length) mkdirSync(join(dir, 'charts'), { recursive: true })
   for (const { chart, svg, specJson } of rendered) {
-    writeAtomic(join(dir, 'charts', `${chart.name}.vl.json`), (specJson ?? JSON.stringify(chart.spec, null, 1)) + '\n')
+    writeAtomic(join(dir, 'charts', `${chart.name}.vl.json`), specJson + '\n')
     files.push(`charts/${chart.name}.vl.json`)
     if (o.png && svg) {
       writeAtomic(join(dir, 'charts', `${chart.name}.png`), await renderPng(svg))

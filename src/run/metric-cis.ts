@@ -80,13 +80,11 @@ function gather(values: Float64Array, list: number[]): Column {
   const codes = new Uint8Array(list.length)
   for (let j = 0; j < list.length; j++) {
     const v = values[list[j]]
-    // A Map takes -0 for 0, which a sum could tell apart: such a column is gathered as it is.
-    if (Object.is(v, -0)) return { values: Float64Array.from(list, (i) => values[i]) }
     let c = index.get(v)
-    if (c === undefined) {
-      if (index.size === 256) return { values: Float64Array.from(list, (i) => values[i]) }
-      index.set(v, (c = index.size))
-    }
+    // A Map takes -0 for 0, which a sum could tell apart; more than 256 values need more than a byte. Such a
+    // column is gathered as it is.
+    if (Object.is(v, -0) || (c === undefined && index.size === 256)) return { values: Float64Array.from(list, (i) => values[i]) }
+    if (c === undefined) index.set(v, (c = index.size))
     codes[j] = c
   }
   return { codes, table: Float64Array.from(index.keys()) }
@@ -112,7 +110,6 @@ export function meanReplicates(stat: MeanStatistic, resamples: number, seed: num
   }
   const order = [...byStratum.keys()].sort((a, b) => a - b)
   const columns = order.map((k) => stat.values.map((v) => gather(v, byStratum.get(k)!)))
-  const strataOf = order
   const sums = Array.from({ length: nStrata }, () => new Float64Array(K))
   const counts = new Float64Array(nStrata)
   for (const k of order) counts[k] = byStratum.get(k)!.length
@@ -122,7 +119,7 @@ export function meanReplicates(stat: MeanStatistic, resamples: number, seed: num
   for (let b = 0; b < resamples; b++) {
     for (const row of sums) row.fill(0)
     for (let s = 0; s < columns.length; s++) {
-      const row = sums[strataOf[s]]
+      const row = sums[order[s]]
       for (let k = 0; k < K; k++) {
         const c = columns[s][k]
         row[k] += 'codes' in c ? drawSumCoded(c.codes, c.table, state, k < K - 1) : drawSum(c.values, state, k < K - 1)

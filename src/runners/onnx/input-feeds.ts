@@ -39,6 +39,21 @@ type IntArray = BigInt64Array | Int32Array
 /** Whether this machine stores the low half of an int64 first (every platform onnxruntime-node ships for). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
+/**
+ * Writes value v at index k of an id tensor's data. An int64 is written as two 32-bit words, low word first: no
+ * BigInt allocated per token (one each, for every token of every input, was most of buildFeeds' time and garbage).
+ * Exact for -2^31 ≤ v < 2^32; ids are ≥ 0.
+ */
+function writer(data: IntArray): (k: number, v: number) => void {
+  if (data instanceof Int32Array) return (k, v) => void (data[k] = v)
+  if (!LITTLE_ENDIAN) return (k, v) => void (data[k] = BigInt(v))
+  const words = new Uint32Array(data.buffer)
+  return (k, v) => {
+    words[2 * k] = v >>> 0
+    words[2 * k + 1] = v < 0 ? 0xffffffff : 0
+  }
+}
+
 /** The value of one id input at position t of a row's real tokens. */
 type Fill = (e: Encoded, t: number) => number
 
@@ -69,28 +84,12 @@ export function buildFeeds(T: TensorCtor, inputs: ValueMeta[], batch: Encoded[],
     const wide = i.type !== 'int32'
     const data: IntArray = wide ? new BigInt64Array(B * L) : new Int32Array(B * L)
     const padValue = how.pad(padId)
-    if (wide && LITTLE_ENDIAN) {
-      // int64 written as two 32-bit words, low word first: no BigInt allocated per token (one each, for every token
-      // of every input, was most of this function's time and garbage). Exact for -2^31 ≤ v < 2^32; ids are ≥ 0.
-      const words = new Uint32Array(data.buffer)
-      const put = (k: number, v: number) => {
-        words[2 * k] = v >>> 0
-        words[2 * k + 1] = v < 0 ? 0xffffffff : 0
-      }
-      if (padValue !== 0) for (let k = 0; k < B * L; k++) put(k, padValue)
-      for (let b = 0; b < B; b++) {
-        const e = batch[b]
-        const off = b * L + (side === 'left' ? L - e.ids.length : 0)
-        for (let t = 0; t < e.ids.length; t++) put(off + t, how.fill(e, t))
-      }
-    } else {
-      if (padValue !== 0) (data as { fill(v: number | bigint): unknown }).fill(wide ? BigInt(padValue) : padValue)
-      for (let b = 0; b < B; b++) {
-        const e = batch[b]
-        const off = b * L + (side === 'left' ? L - e.ids.length : 0)
-        if (wide) for (let t = 0; t < e.ids.length; t++) data[off + t] = BigInt(how.fill(e, t))
-        else for (let t = 0; t < e.ids.length; t++) data[off + t] = how.fill(e, t)
-      }
+    const put = writer(data)
+    if (padValue !== 0) for (let k = 0; k < B * L; k++) put(k, padValue)
+    for (let b = 0; b < B; b++) {
+      const e = batch[b]
+      const off = b * L + (side === 'left' ? L - e.ids.length : 0)
+      for (let t = 0; t < e.ids.length; t++) put(off + t, how.fill(e, t))
     }
     feeds[i.name] = wide ? new T('int64', data as BigInt64Array, [B, L]) : new T('int32', data as Int32Array, [B, L])
   }
