@@ -13,6 +13,9 @@ import { BIG, TINY, writeBenchModel, type BenchModelShape } from './make-bench-m
 
 const HERE = import.meta.dirname
 const WORK = join(HERE, '.work')
+// onnxruntime's telemetry uploader stays off in the systems too, as rmbench turns it off for itself (ort-session.ts).
+process.env.ORT_DISABLE_TELEMETRY ??= '1'
+process.env.ORT_TELEMETRY_DISABLED ??= '1'
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 150)
 const RERUN_PAIRS = Number(process.env.BENCH_RERUN_PAIRS ?? 1000)
 const STREAM_PAIRS = Number(process.env.BENCH_STREAM_PAIRS ?? 1_000_000)

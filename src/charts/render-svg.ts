@@ -1,7 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite'
 import { packageVersion } from '../util/package-version.ts'
 import type { VlSpec } from './chart-types.ts'
-import { importModule } from '../util/import-module.ts'
 
 type Vega = typeof import('vega')
 
@@ -32,7 +31,7 @@ export function rendererVersion(): string {
 /** Renders a vega-lite spec to an SVG string with vega's headless renderer (no canvas, no DOM); any vega error throws. */
 export async function renderSvg(spec: VlSpec): Promise<string> {
   // Loaded on first use: half a second of imports that commands without charts should not pay.
-  const [vega, { compile }] = await Promise.all([importModule<typeof import('vega')>('vega'), importModule<typeof import('vega-lite')>('vega-lite')])
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')])
   const errors: string[] = []
   const vg = compile(spec as unknown as TopLevelSpec, { logger: collectingLogger(vega, errors) as never }).spec
   const view = new vega.View(vega.parse(vg), { renderer: 'none', loader: noNetwork(vega) as never, logger: collectingLogger(vega, errors) as never })

@@ -8,7 +8,6 @@ import { CacheLayout } from './cache-layout.ts'
 import { hubHttpError, hubUnreachable, type HubTarget } from './hub-errors.ts'
 import { formatLocation, type RepoRef } from './hub-uri.ts'
 import type { HubSettings } from './settings.ts'
-import { importModule } from '../util/import-module.ts'
 
 /** A file of a repository at a commit, as the tree API lists it. */
 export interface HubFile {
@@ -51,7 +50,7 @@ export class Hub {
   }
 
   private async hub(): Promise<HubLib> {
-    this.lib ??= await importModule<typeof import('@huggingface/hub')>('@huggingface/hub')
+    this.lib ??= await import('@huggingface/hub')
     return this.lib
   }
 

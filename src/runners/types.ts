@@ -78,6 +78,8 @@ export interface RunnerContext {
 /** Creates a runner from a spec target (`./models/rm` in `onnx:./models/rm`). */
 export interface RunnerFactory {
   name: string
+  /** One line for `rmbench run --help`: the spec's form, two spaces, what it is. */
+  usage: string
   /** Option keys this runner accepts (others are an error with "did you mean"). */
   options: Record<string, string>
   create(target: string, options: RunnerOptions, ctx: RunnerContext): Promise<Runner>

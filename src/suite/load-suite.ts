@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import { bundledSuite, bundledSuites } from '../util/bundled.ts'
 import { RmbenchError } from '../errors.ts'
+import { didYouMean } from '../util/did-you-mean.ts'
 import { hashOf } from '../util/hash.ts'
 import { formatSchemaErrors } from './format-schema-errors.ts'
 import { schemaErrors } from './schema.ts'
@@ -9,14 +11,22 @@ import { parsePositioned, type PositionedYaml } from './yaml-positions.ts'
 
 interface ParsedFile { file: string; yaml: PositionedYaml }
 
-/** Resolves a suite argument: a suite.yaml file, or a folder holding one. */
+/**
+ * Resolves a suite argument: a suite.yaml file, a folder holding one, or the name of a suite that ships with
+ * rmbench (`quickstart`), which works from any folder, including outside a clone. A path that exists wins.
+ */
 export function resolveSuitePath(arg: string, cwd = process.cwd()): string {
   const p = resolve(cwd, arg)
+  const bundled = existsSync(p) ? null : bundledSuite(arg)
+  if (bundled) return bundled
   if (existsSync(p) && statSync(p).isDirectory()) {
     for (const name of ['suite.yaml', 'suite.yml']) if (existsSync(join(p, name))) return join(p, name)
     throw new RmbenchError('E_SUITE_NOT_FOUND', `${arg}: folder has no suite.yaml. Point at a suite file or a folder that holds one (e.g. suites/quickstart).`, { file: p })
   }
-  if (!existsSync(p)) throw new RmbenchError('E_SUITE_NOT_FOUND', `${arg}: no such suite file or folder. List the bundled suites with 'ls suites/'.`, { file: p })
+  if (!existsSync(p)) {
+    const names = bundledSuites()
+    throw new RmbenchError('E_SUITE_NOT_FOUND', `${arg}: no such suite file or folder, nor a bundled suite.${didYouMean(arg.replace(/^suites\//, '').replace(/\/$/, ''), names)} Bundled: ${names.join(', ')}.`, { file: p })
+  }
   return p
 }
 

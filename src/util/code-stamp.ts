@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { rmbenchVersion } from '../run/provenance.ts'
 
 /** The newest modification time of a folder, anything under it, and its subfolders (a deletion changes a folder's time). */
@@ -14,13 +14,12 @@ export function newestMtime(dir: string): number {
 
 /**
  * Which code is running, for memos of derived facts (intervals, dataset hashes): rmbench's version and when its
- * code last changed. The bundled CLI is one file, rebuilt with every change, so its own time says it. From the
- * sources (a developer's edit, tests), any file under src/ may have changed: the newest of them says it, so an
- * edited loader or bootstrap never reads a fact its old code derived.
+ * code last changed: the newest file under the code's folder (src/ from the sources, dist/ when compiled), so an
+ * edited loader or bootstrap never reads a fact its old code derived. `file` is a module directly in a folder of
+ * that tree (util/).
  */
 export function codeStampOf(file: string): string {
-  const changed = file.endsWith('.ts') ? newestMtime(fileURLToPath(new URL('..', `file://${file}`))) : statSync(file).mtimeMs
-  return `${rmbenchVersion()}:${changed}`
+  return `${rmbenchVersion()}:${newestMtime(fileURLToPath(new URL('..', pathToFileURL(file))))}`
 }
 
 let stamp: string | undefined

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { mergeShards } from '../../run/merge-shards.ts'
 import { formatSummary } from '../../report/reporters/console.ts'
-import type { CliIO } from '../output.ts'
+import { shownPath, type CliIO } from '../output.ts'
 
 /** `rmbench merge <shard dirs…> --out <dir>`: one run from the N shards of `rmbench run --shard i/N`. */
 export function registerMerge(program: Command, io: CliIO): void {
@@ -17,6 +17,6 @@ export function registerMerge(program: Command, io: CliIO): void {
       const warn = (m: string) => io.err(`rmbench: warning: ${m}\n`)
       const outcome = await mergeShards({ dirs, outDir: flags.out, suiteFile: flags.suite, cwd: process.cwd(), warn, png: flags.png })
       if (!outcome.result) return
-      io.out(flags.json ? JSON.stringify(outcome.result, null, 2) + '\n' : formatSummary(outcome.result, outcome.outDir))
+      io.out(flags.json ? JSON.stringify(outcome.result, null, 2) + '\n' : formatSummary(outcome.result, shownPath(outcome.outDir)))
     })
 }

@@ -9,9 +9,11 @@ import { defaultOutDir, runFolderPrefix, runSuite } from '../../run/run-suite.ts
 import { ScoreCache } from '../../run/score-cache.ts'
 import { parseShard } from '../../run/shard-manifest.ts'
 import type { RunnerOptions } from '../../runners/types.ts'
+import { runners } from '../../runners/registry.ts'
 import { loadSuite } from '../../suite/load-suite.ts'
+import { BUNDLED_MODELS } from '../../util/bundled.ts'
 import { withJudge } from '../../tasks/self-preference/self-preference-task.ts'
-import type { CliIO } from '../output.ts'
+import { shownPath, type CliIO } from '../output.ts'
 import { cliHub } from '../hub-client.ts'
 import { progressPrinter } from '../progress.ts'
 import { resolveModel } from '../resolve-model.ts'
@@ -43,13 +45,33 @@ function latestRun(reportsDir: string, suite: string, model: string): string | n
   return found.length ? join(dir, found[found.length - 1]) : null
 }
 
+/** The model half of `rmbench run --help`: every spec kind from the runner registry, then examples. */
+function modelHelp(): string {
+  const rows = [...runners.names().map((n) => runners.get(n).usage), 'expr:<expression>  a reward from causal-LM log-likelihoods, with --lm name=<spec>']
+    .map((u) => u.split('  '))
+  const width = Math.max(...rows.map(([form]) => form.length))
+  return [
+    '',
+    'Models (--model):',
+    ...rows.map(([form, what]) => `  ${form.padEnd(width)}  ${what}`),
+    `  bundled: ${BUNDLED_MODELS.join(', ')} (usable by name from any folder); or a name from bench.config.ts`,
+    '  Options go after ? (onnx:./rm?max_length=512&label=1) or as flags (--max-length 512).',
+    '',
+    'Examples:',
+    '  rmbench run suites/quickstart --model onnx:./my-rm',
+    "  rmbench run quickstart --model 'vllm:http://gpu1:8000?tokenizer=./tok/my-rm'",
+    "  rmbench run quickstart --model 'expr:beta * (logp(policy) - logp(ref))' --lm policy=tiny-lm-policy --lm ref=tiny-lm-ref --beta 0.1",
+    '',
+  ].join('\n')
+}
+
 /** `rmbench run <suite>`: scores a suite with a model and writes results.json + scores.jsonl. */
 export function registerRun(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('run')
     .description('score a suite with a model; writes <out>/results.json and scores.jsonl')
     .argument('<suite>', 'suite.yaml or a folder holding one (e.g. suites/quickstart)')
-    .option('-m, --model <spec>', 'onnx:<folder>, baseline:length, baseline:random, or a name from bench.config.ts')
+    .option('-m, --model <spec>', 'a model spec (below), expr:<expression>, a name from bench.config.ts, or a bundled model')
     .option('-o, --out <dir>', 'output folder (default reports/<suite>-<model>-<time>); an unfinished run there is resumed')
     .option('--config <file>', 'bench.config.ts to use (default: ./bench.config.ts if present)')
     .option('--device <cpu|cuda>', 'execution provider for ONNX models')
@@ -78,6 +100,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--format <table|json|md|html>', 'what to print on stdout: the summary table (default), results.json, report.md or report.html')
     .option('--json', 'same as --format json')
     .option('--png', 'also write the report charts as charts/<name>.png')
+    .addHelpText('after', modelHelp)
     .action(async (suiteArg: string, flags: RunFlags) => {
       const format = flags.json ? 'json' : (flags.format ?? 'table')
       if (!OUTPUT_FORMATS.includes(format)) throw new RmbenchError('E_USAGE', `--format ${format}: expected one of ${OUTPUT_FORMATS.join(', ')}.`)
@@ -140,7 +163,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         if (!outcome.result) return
         if (outcome.failedBefore) warn(`${outcome.failedBefore} request(s) failed in an earlier attempt and were not asked again; --retry-errors asks them again.`)
         if (format === 'json') io.out(JSON.stringify(outcome.result, null, 2) + '\n')
-        else if (format === 'table') io.out(formatSummary(outcome.result, outcome.outDir))
+        else if (format === 'table') io.out(formatSummary(outcome.result, shownPath(outcome.outDir)))
         else io.out(readFileSync(join(outcome.outDir, `report.${format}`), 'utf8'))
       } finally {
         process.off('SIGINT', onSigint)

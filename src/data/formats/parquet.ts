@@ -1,6 +1,5 @@
 import { RmbenchError } from '../../errors.ts'
 import type { DataFormat, RawRow } from '../types.ts'
-import { importModule } from '../../util/import-module.ts'
 
 /** BigInt columns become numbers when exact, else strings (ids), so rows stay JSON-friendly. */
 function plain(v: unknown): unknown {
@@ -16,8 +15,8 @@ export const parquet: DataFormat = {
   name: 'parquet',
   extensions: ['parquet'],
   async *read(file: string): AsyncIterable<RawRow> {
-    const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await importModule<typeof import('hyparquet')>('hyparquet')
-    const { compressors } = await importModule<typeof import('hyparquet-compressors')>('hyparquet-compressors')
+    const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet')
+    const { compressors } = await import('hyparquet-compressors')
     let meta
     let buffer
     try {

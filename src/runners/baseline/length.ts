@@ -10,6 +10,7 @@ import type { Runner, RunnerFactory } from '../types.ts'
 /** `baseline:length`: reward = response length (characters, words, or tokens of a given tokenizer). "Pick the longer answer." */
 export const lengthBaseline: RunnerFactory = {
   name: 'baseline:length',
+  usage: 'baseline:length  reward = response length (?unit=chars|words|tokens)',
   options: { unit: 'chars | words | tokens (default chars)', tokenizer: 'folder with tokenizer.json (unit=tokens)', batch_size: 'requests per call' },
   async create(target, options, ctx) {
     if (target) throw new RmbenchError('E_MODEL_SPEC', `baseline:length takes no target, got '${target}'. Options go after '?': baseline:length?unit=tokens&tokenizer=./tok.`)

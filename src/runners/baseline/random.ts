@@ -9,6 +9,7 @@ import type { RunnerFactory } from '../types.ts'
  */
 export const randomBaseline: RunnerFactory = {
   name: 'baseline:random',
+  usage: 'baseline:random  a seeded random reward (?seed=0)',
   options: { seed: 'integer seed (default 0)', batch_size: 'requests per call' },
   async create(target, options) {
     if (target) throw new RmbenchError('E_MODEL_SPEC', `baseline:random takes no target, got '${target}'. Set the seed with baseline:random?seed=1.`)

@@ -48,6 +48,9 @@ function lmInputs(e: ServedEncoding, batch: RewardRequest[]): LmInput[] {
 function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: ApiName, keyEnv: string): RunnerFactory {
   return {
     name,
+    usage: name === 'vllm'
+      ? 'vllm:<url>[,<url>…]  a model served by vLLM: rewards (/pooling, /classify), log-probs, chat judges'
+      : 'openai:<url>  any OpenAI-compatible server: log-probs (/v1/completions) or chat judges',
     options: {
       api: `${apis.join(' | ')} (default ${defaultApi}): ${apis.map((a) => `${a} → ${APIS[a]}`).join(', ')}`,
       label: 'reward column of a multi-label head: index, name, or <good>-<bad>',

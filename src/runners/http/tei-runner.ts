@@ -16,6 +16,7 @@ import { parallelChunks } from './served-runner.ts'
  */
 export const teiRunner: RunnerFactory = {
   name: 'tei',
+  usage: 'tei:<url>  a sequence classifier served by text-embeddings-inference (/predict)',
   options: {
     label: 'reward column of a multi-label head: index, name, or <good>-<bad>',
     truncate: 'true | false: let the server truncate over-long inputs (default false: they fail, named)',

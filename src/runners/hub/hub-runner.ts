@@ -9,6 +9,7 @@ import type { Runner, RunnerFactory } from '../types.ts'
 /** `hf:<org>/<name>[@<revision>][/<subfolder>]`: an ONNX export on the hub, fetched into the shared cache and run by the ONNX runner. */
 export const hubRunner: RunnerFactory = {
   name: 'hf',
+  usage: 'hf:<org>/<name>[@rev][/sub]  an ONNX export on the Hugging Face Hub, run like onnx:',
   options: onnxRunner.options,
   async create(target, options, ctx) {
     if (!target) throw new RmbenchError('E_MODEL_SPEC', `hf: needs a repository, e.g. hf:onnx-community/reward-model@<revision>.`)

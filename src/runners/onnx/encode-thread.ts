@@ -4,14 +4,13 @@ import { Worker } from 'node:worker_threads'
 import type { RewardRequest } from '../types.ts'
 import type { EncodeJob, EncodeWorkerData } from './encode-worker.ts'
 import type { Encoded, EncodedLm } from './request-encoder.ts'
-import { importModule } from '../../util/import-module.ts'
 
 type Reply = { id: number; encoded?: Encoded[]; error?: string }
 
 /**
- * The worker's code: the bundle `npm run build` put beside the bundled CLI, else the TypeScript entry bundled
- * now by esbuild (~50 ms, while the run goes on), every package inlined, so the thread needs no TypeScript loader
- * (Node 20 cannot give a worker tsx's ESM hooks).
+ * The worker's code: the compiled module beside this one (dist/), else, from the sources, the TypeScript entry
+ * bundled now by esbuild (~50 ms, while the run goes on), every package inlined, so the thread needs no TypeScript
+ * loader (Node 20 cannot give a worker tsx's ESM hooks).
  */
 function workerScript(): Promise<{ file: URL } | { code: string }> {
   return (script ??= findOrBuild())
@@ -19,9 +18,9 @@ function workerScript(): Promise<{ file: URL } | { code: string }> {
 let script: Promise<{ file: URL } | { code: string }> | null = null
 
 async function findOrBuild(): Promise<{ file: URL } | { code: string }> {
-  const built = new URL('./encode-worker.cjs', import.meta.url)
+  const built = new URL('./encode-worker.js', import.meta.url)
   if (existsSync(fileURLToPath(built))) return { file: built }
-  const esbuild = await importModule<typeof import('esbuild')>('esbuild')
+  const esbuild = await import('esbuild')
   const entry = fileURLToPath(new URL('./encode-worker.ts', import.meta.url))
   const out = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' })
   return { code: out.outputFiles[0].text }

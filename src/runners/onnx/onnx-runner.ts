@@ -64,6 +64,7 @@ function sessionSettings(options: RunnerOptions): SessionSettings {
 /** `onnx:<folder>`: a local exported reward model (model.onnx + tokenizer.json + configs). */
 export const onnxRunner: RunnerFactory = {
   name: 'onnx',
+  usage: 'onnx:<folder>  an exported reward model or causal LM (model.onnx, tokenizer.json, config.json)',
   options: {
     template: "'chat' (the tokenizer's own), 'pair' (text pair), or a named template: raw, tulu, chatml, hh",
     max_length: 'tokens kept per input (truncation drops from the left)',

@@ -1,6 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node'
 import { RmbenchError } from '../../errors.ts'
-import { importModule } from '../../util/import-module.ts'
 
 /** Execution providers rmbench can ask onnxruntime-node for. */
 export const DEVICES = ['cpu', 'cuda'] as const
@@ -38,10 +37,23 @@ export interface SessionSettings {
   executionMode: 'sequential' | 'parallel'
 }
 
+/**
+ * onnxruntime 1.29+ on Linux and macOS starts a telemetry uploader when its native library loads (a device id and
+ * an event store under ~/.cache/Microsoft/DeveloperTools/.onnxruntime, uploads to Microsoft's collector), unless
+ * the environment says no before that moment; its JavaScript API has no switch. rmbench says no, for its own
+ * process, unless the user set the variable themselves. ORT_TELEMETRY_DISABLED is the name in onnxruntime's later
+ * sources (core/platform/telemetry_environment.h); 1.30's binary reads ORT_DISABLE_TELEMETRY.
+ */
+export function disableOrtTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  env.ORT_DISABLE_TELEMETRY ??= '1'
+  env.ORT_TELEMETRY_DISABLED ??= '1'
+}
+
 /** The onnxruntime-node module, imported only when an ONNX model is used (it is heavy and native). */
 export async function ort(): Promise<typeof import('onnxruntime-node')> {
+  disableOrtTelemetry()
   try {
-    return await importModule<typeof import('onnxruntime-node')>('onnxruntime-node')
+    return await import('onnxruntime-node')
   } catch (e) {
     throw new RmbenchError('E_MODEL_LOAD', `onnxruntime-node failed to load (${(e as Error).message}). Reinstall with ONNXRUNTIME_NODE_INSTALL=skip npm ci.`)
   }

@@ -25,6 +25,7 @@ function lookup(line: Line, ref: NonNullable<RewardRequest['ref']>): unknown {
  */
 export const precomputedRunner: RunnerFactory = {
   name: 'precomputed',
+  usage: 'precomputed:<file.jsonl>  scores computed elsewhere, joined by id',
   options: {},
   async create(target, _options, ctx) {
     if (!target) throw new RmbenchError('E_MODEL_SPEC', `precomputed: needs a file, e.g. precomputed:./scores.jsonl.`)

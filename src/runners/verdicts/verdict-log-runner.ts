@@ -37,6 +37,7 @@ export function verdictProb(v: Verdict | undefined): number | string {
  */
 export const verdictLogRunner: RunnerFactory = {
   name: 'verdicts',
+  usage: "verdicts:<file.jsonl>  an LLM judge's logged verdicts, joined by id",
   options: {},
   async create(target, _options, ctx) {
     if (!target) throw new RmbenchError('E_MODEL_SPEC', 'verdicts: needs a file, e.g. verdicts:./judge-log.jsonl.')
