@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'E_CONFIG'
   | 'E_RESULTS'
   | 'E_SCORE_STORE'
+  | 'E_OUT_IN_USE'
+  | 'E_IO'
   | 'E_HUB_URI'
   | 'E_HUB_NOT_FOUND'
   | 'E_HUB_AUTH'

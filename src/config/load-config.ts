@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { RmbenchError } from '../errors.ts'
 import type { Memo } from '../util/memo.ts'
+import { assertRegularFile } from '../util/regular-file.ts'
 import { importConfig } from './import-config.ts'
 import { configDefaults, type ResolvedConfig, type UserConfig } from './types.ts'
 
@@ -13,6 +14,7 @@ export async function loadConfig(cwd: string, explicit?: string, memo?: Memo): P
   if (explicit && !existsSync(file!)) throw new RmbenchError('E_CONFIG', `config file ${explicit} not found.`)
   let user: UserConfig = {}
   if (file) {
+    assertRegularFile(file, 'E_CONFIG', 'config file')
     try {
       const mod = (await importConfig(file, memo)) as { default?: UserConfig }
       user = mod.default ?? {}

@@ -1,23 +1,16 @@
 import { RmbenchError } from '../errors.ts'
 import type { FieldMap } from '../suite/types.ts'
 import { goldVerdict } from './gold-verdict.ts'
+import { labelValue, nameValue, numberValue, ownField, type ValueSource } from './strict-values.ts'
 import type { Example, Message } from './types.ts'
 
 /** Columns read when a suite maps none: RewardBench's own names. */
 export const DEFAULT_FIELDS = { id: 'id', prompt: 'prompt', chosen: 'chosen', rejected: 'rejected', group: 'subset' } as const
 
-/** Reads a possibly dotted column (`meta.subset`) from a row. */
-function pick(row: Record<string, unknown>, column: string): unknown {
-  if (column in row) return row[column]
-  let cur: unknown = row
-  for (const seg of column.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined
-    cur = (cur as Record<string, unknown>)[seg]
-  }
-  return cur
-}
+/** Reads a possibly dotted column (`meta.subset`) from a row: own properties only (see ownField). */
+const pick = ownField
 
-interface Where { file: string; line: number }
+type Where = ValueSource
 
 function fail(where: Where, msg: string, field?: string): never {
   throw new RmbenchError(field ? 'E_DATA_FIELD' : 'E_DATA_ROW', `${where.file}:${where.line}: ${msg}`, { ...where, field })
@@ -108,9 +101,8 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: Where,
     chosen = [text(required(row, fields.response ?? 'response', 'response', where), 'response', where)]
     rejected = []
     const model = text(required(row, fields.model, 'model', where), `model ('${fields.model}')`, where)
-    const raw = required(row, fields.gold_score ?? 'gold_score', 'gold_score', where)
-    const gold = Number(raw)
-    if (raw === null || raw === '' || !Number.isFinite(gold)) fail(where, `gold score '${fields.gold_score ?? 'gold_score'}' is ${JSON.stringify(raw)}; expected a number.`, 'gold_score')
+    const column = fields.gold_score ?? 'gold_score'
+    const gold = numberValue(required(row, column, 'gold_score', where), `gold score '${column}'`, where)
     judge = { models: [model], gold }
   } else if (fields?.ranked) {
     chosen = texts(required(row, fields.ranked, 'ranked', where), `ranked ('${fields.ranked}')`, where)
@@ -119,8 +111,7 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: Where,
   } else if (fields?.responses) {
     const [a, b] = fields.responses.map((c, i) => text(required(row, c, `responses[${i}]`, where), `responses[${i}] ('${c}')`, where))
     const base = fields.label_base ?? 1
-    const label = Number(required(row, fields.label!, 'label', where))
-    if (label !== base && label !== base + 1) fail(where, `label '${fields.label}' is ${JSON.stringify(row[fields.label!])}; expected ${base} or ${base + 1} (data.fields.label_base is ${base}).`, 'label')
+    const label = labelValue(required(row, fields.label!, 'label', where), [base, base + 1], `label '${fields.label}'`, where, ` (data.fields.label_base is ${base})`)
     ;[chosen, rejected] = label === base ? [[a], [b]] : [[b], [a]]
   } else {
     chosen = texts(required(row, f.chosen, 'chosen', where), `chosen ('${f.chosen}')`, where)
@@ -130,12 +121,9 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: Where,
   const idRaw = fields?.id ? required(row, f.id, 'id', where) : pick(row, f.id)
   // A source's constant group wins over the default 'subset' column; an explicitly mapped column wins over both.
   const groupRaw = fields?.group ? required(row, f.group, 'group', where) : defaults.group !== undefined ? defaults.group : pick(row, f.group)
-  const id = idRaw === undefined || idRaw === null ? `${defaults.idPrefix}:${where.line}` : String(idRaw)
-  const group = groupRaw === undefined || groupRaw === null ? (defaults.group ?? 'default') : String(groupRaw)
-  let alpha: number | undefined
-  if (fields?.alpha) {
-    alpha = Number(required(row, fields.alpha, 'alpha', where))
-    if (!(alpha >= 0 && alpha <= 1)) fail(where, `alpha column '${fields.alpha}' is ${JSON.stringify(row[fields.alpha])}; expected a number in [0, 1].`, 'alpha')
-  }
+  // Absent, they default; present, they are names (a string or an integer), read strictly.
+  const id = idRaw === undefined ? `${defaults.idPrefix}:${where.line}` : nameValue(idRaw, `id '${f.id}'`, where)
+  const group = groupRaw === undefined ? (defaults.group ?? 'default') : nameValue(groupRaw, `group '${f.group}'`, where)
+  const alpha = fields?.alpha ? numberValue(required(row, fields.alpha, 'alpha', where), `alpha column '${fields.alpha}'`, where, [0, 1]) : undefined
   return { id, group, prompt, chosen, rejected, ...(alpha !== undefined ? { alpha } : {}), ...(judge ? { judge } : {}), origin: { file: where.file, line: where.line } }
 }

@@ -76,7 +76,7 @@ async function loadSource(src: SourceSpec, baseDir: string, opts: LoadOptions & 
     const format = formatFor(f.local, src.format)
     const idPrefix = basename(f.key)
     for await (const { row, line } of format.read(f.local)) {
-      out.push(mapRow(row, src.fields, { file: f.shown, line }, { group: src.group, idPrefix }))
+      out.push(mapRow(row, src.fields, { file: f.shown, line, textual: format.textual }, { group: src.group, idPrefix }))
       if (src.limit !== undefined && !src.sample && out.length >= src.limit) break read
     }
   }

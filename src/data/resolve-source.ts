@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { RmbenchError } from '../errors.ts'
+import { assertRegularFile } from '../util/regular-file.ts'
 import { pickDatasetFiles } from '../hub/dataset-files.ts'
 import { globBase, globToRegExp, hasGlob } from '../hub/glob.ts'
 import type { Hub } from '../hub/hub-client.ts'
@@ -42,11 +43,13 @@ function localFiles(src: SourceSpec, baseDir: string): string[] {
   if (!hasGlob(src.source)) {
     const file = resolve(baseDir, src.source)
     if (!existsSync(file)) throw new RmbenchError('E_DATA_NOT_FOUND', `data file ${shownPath(file)} not found (data.source '${src.source}' is resolved against the suite's folder).`, { file })
+    assertRegularFile(file, 'E_DATA_NOT_FOUND', 'data source')
     return [file]
   }
   const re = globToRegExp(src.source.replace(/^\.\//, ''))
   const out = walkFiles(baseDir, globBase(src.source)).filter((f) => re.test(f.path)).map((f) => join(baseDir, f.path))
   if (!out.length) throw new RmbenchError('E_DATA_NOT_FOUND', `data.source '${src.source}' matches no file (relative to ${shownPath(baseDir) || '.'}).`, { source: src.source })
+  for (const f of out) assertRegularFile(f, 'E_DATA_NOT_FOUND', `data.source '${src.source}' matches`)
   return out
 }
 

@@ -38,7 +38,7 @@ export async function* streamDataset(sources: SourceSpec[], baseDir: string, who
       const idPrefix = basename(f.key)
       const fileIndex = shownFiles.push(f.shown) - 1
       for await (const { row, line } of format.read(f.local)) {
-        const ex = mapRow(row, src.fields, { file: f.shown, line }, { group: src.group, idPrefix })
+        const ex = mapRow(row, src.fields, { file: f.shown, line, textual: format.textual }, { group: src.group, idPrefix })
         const json = datasetJson(ex)
         rows.add(rowJson(ex, json))
         count++

@@ -31,5 +31,7 @@ export interface DataFormat {
   name: string
   /** File extensions (without dot) that select this format by default. */
   extensions: string[]
+  /** Every value is text (CSV): numbers and labels are read from their decimal form, strictly. */
+  textual?: boolean
   read(file: string): AsyncIterable<RawRow>
 }

@@ -4,6 +4,8 @@ import { htmlReport } from '../report/html-report.ts'
 import { readScoreRows } from '../report/read-score-rows.ts'
 import { renderCharts } from '../report/report-files.ts'
 import type { WorstExample } from '../report/worst-examples.ts'
+import { RmbenchError } from '../errors.ts'
+import { osReason } from '../util/regular-file.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
 import type { BoardRow, BoardRun, Leaderboard } from './build-leaderboard.ts'
 import { leaderboardHtml } from './leaderboard-html.ts'
@@ -21,7 +23,12 @@ function worstOf(dir: string): WorstExample[] {
 
 /** Writes index.html, leaderboard.{md,csv,json} and a page per model (its report: charts, tables, worst examples). */
 export async function writeLeaderboard(out: string, lb: Leaderboard, runs: BoardRun[], warn?: (m: string) => void): Promise<string[]> {
-  mkdirSync(join(out, 'models'), { recursive: true })
+  try {
+    mkdirSync(join(out, 'models'), { recursive: true })
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new RmbenchError(code === 'ENOTDIR' || code === 'EEXIST' ? 'E_USAGE' : 'E_IO', `leaderboard --out ${out}: ${code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way (the path or a parent is a file, not a folder)' : osReason(e)}; choose another --out folder.`, { dir: out })
+  }
   const results = new Map(runs.map((b) => [b.file, b.result]))
   const rows: BoardRow[] = lb.suites.flatMap((s) => [...s.rows, ...s.otherVersions])
   for (const r of rows) {

@@ -1,6 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { RmbenchError } from '../errors.ts'
 import type { Scored } from '../runners/types.ts'
 import type { TaskRequest } from '../tasks/types.ts'
 import { planRequests, type Plan, type PlanOptions } from './plan.ts'
@@ -11,20 +9,17 @@ import { ScoreStore } from './score-store.ts'
 /** A run folder's records and, when the model's scores may be shared, the score cache beside them. */
 export interface RunRecords { outDir: string; store: ScoreStore; cache: ScoreCache | null }
 
-/** Makes the run folder, refusing one that holds another run's finished results; returns its absolute path. */
+/** The run folder's absolute path. */
 export function prepareOutDir(o: RunOptions): string {
-  const outDir = resolve(o.outDir)
-  mkdirSync(outDir, { recursive: true })
-  if (existsSync(join(outDir, 'results.json')) && !existsSync(join(outDir, 'records.jsonl')))
-    throw new RmbenchError('E_USAGE', `${o.outDir} already holds results from another run; choose a new --out folder.`)
-  return outDir
+  // runSuite has claimed the folder (out-folder.ts): made, locked, and holding nothing of another run.
+  return resolve(o.outDir)
 }
 
 /** Opens the run folder's records.jsonl (warning about a torn tail) and picks the cache for this runner. */
 export function openRecords(o: RunOptions): RunRecords {
   const outDir = prepareOutDir(o)
   const store = new ScoreStore(join(outDir, 'records.jsonl'))
-  if (store.discarded) o.warn?.(`${join(o.outDir, 'records.jsonl')}: ${store.discarded} torn or corrupt line(s) from an interrupted write were discarded; those scores are computed again.`)
+  if (store.discarded) o.warn?.(`${join(o.outDir, 'records.jsonl')}: ${store.discarded} torn or unsound line(s) (an interrupted write, a non-finite value, or a line that fails its integrity check) were discarded; those scores are computed again.`)
   const cache = o.runner.cacheable && !o.runner.perExample ? o.cache ?? null : null
   return { outDir, store, cache }
 }
@@ -35,7 +30,10 @@ export function openRecords(o: RunOptions): RunRecords {
  */
 export function planRecorded(requests: TaskRequest[], o: RunOptions, r: RunRecords, opts: Omit<PlanOptions, 'cache'> = {}): Plan {
   const fp = o.runner.fingerprint
-  const plan = planRequests(requests, o.runner, r.store, { ...opts, cache: r.cache?.scores(fp) })
+  const cached = r.cache?.scores(fp)
+  const skipped = r.cache?.skipped(fp) ?? 0
+  if (skipped) o.warn?.(`score cache ${r.cache!.root}: ${skipped} line(s) of this model's scores were unsound (damaged, a non-finite value, or failing their integrity check) and are not reused; those scores are computed again.`)
+  const plan = planRequests(requests, o.runner, r.store, { ...opts, cache: cached })
   r.store.append(fp, plan.fromCache.map(([k]) => k), plan.fromCache.map(([, s]) => s))
   return plan
 }

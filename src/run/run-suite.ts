@@ -16,6 +16,7 @@ import type { Shard } from './plan.ts'
 import { writeShardManifest, type ShardManifest } from './shard-manifest.ts'
 import { runResult, scoredRow } from './run-result.ts'
 import type { ScoreCache } from './score-cache.ts'
+import { claimOutDir } from './out-folder.ts'
 import { cacheRecorder, openRecords, planRecorded } from './run-records.ts'
 import { scoreRequests } from './score-requests.ts'
 import { streamRun, whyNotStream } from './stream-run.ts'
@@ -49,6 +50,8 @@ export interface RunOptions {
   stream?: boolean
   /** The score cache shared across runs and suites (CLI: on unless --no-cache); used for runners whose scores are cacheable. */
   cache?: ScoreCache | null
+  /** Replace a run of another suite or model found in outDir (CLI --force); without it that is E_OUT_IN_USE. */
+  force?: boolean
 }
 
 /** What a run produced: the result (null when interrupted) and where its files are. */
@@ -81,11 +84,22 @@ export function runFolderPrefix(reportsDir: string, suite: string, model: string
 
 /** suite → plan → runner → score records → task metrics → results.json + scores.jsonl. */
 export async function runSuite(o: RunOptions): Promise<RunOutcome> {
+  const release = claimOutDir(resolve(o.outDir), { suite: o.suite.spec.name, fingerprint: o.runner.fingerprint, model: o.modelSpec }, { force: o.force })
+  try {
+    return await runClaimed(o)
+  } finally {
+    release()
+  }
+}
+
+/** runSuite, once the run folder is this run's. */
+async function runClaimed(o: RunOptions): Promise<RunOutcome> {
   const why = whyNotStream(o)
   if (o.stream === true && why) throw new RmbenchError('E_USAGE', `--stream: ${o.suite.file} cannot stream: ${why}. Drop --stream.`)
   if (!why && (o.stream === true || (o.stream === undefined && localDataBytes(o.suite) > AUTO_STREAM_BYTES))) return streamRun(o)
   const started = new Date()
-  const spec = o.suite.spec
+  // The suite as this run applies it: a --limit is the suite's limit (a section then may be partial, not a typo).
+  const spec = o.limit !== undefined ? { ...o.suite.spec, limit: o.limit } : o.suite.spec
   const task = tasks.get(spec.task, o.suite.file)
   task.check?.(spec)
   const attached = (spec.analyses ?? []).map((n) => analyses.get(n, o.suite.file))

@@ -6,6 +6,7 @@ import { RmbenchError } from '../errors.ts'
 import type { RunnerInfo } from '../runners/types.ts'
 import type { Memo } from '../util/memo.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
+import { recordCheck, soundScore, type StoredScore } from './record-check.ts'
 
 /** A cached score: the model's value for one request (failures are never cached). */
 export interface CachedScore { value: number; tokens?: number }
@@ -25,6 +26,8 @@ const MEMO_KINDS = ['file-hashes', 'onnx-sessions', 'charts', 'configs', 'cis', 
  */
 export class ScoreCache implements Memo {
   private readonly loaded = new Map<string, Map<string, CachedScore>>()
+  /** Complete lines skipped per model when its scores were read: not JSON, or failing their check. */
+  private readonly unsound = new Map<string, number>()
   private readonly segment = `${hostname().replace(/[^\w.-]/g, '_')}-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`
 
   constructor(readonly root: string) {}
@@ -47,17 +50,33 @@ export class ScoreCache implements Memo {
     m = new Map()
     const dir = this.modelDir(fp)
     for (const name of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort() : []) {
-      for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+      const lines = readFileSync(join(dir, name), 'utf8').split('\n')
+      // The text after the last newline is a line another process may still be writing: not read, not counted.
+      lines.pop()
+      for (const line of lines) {
         if (!line) continue
+        // A complete line that is not a finite score with a matching check (record-check.ts) is skipped, and
+        // counted; a segment is never truncated, since another process may still be appending to it.
+        // Lines without a check were written by an rmbench before checks existed: not reused, and not worth a
+        // warning on every run (their scores are simply computed again, once).
+        let sound: StoredScore | null = null
+        let legacy = false
         try {
-          const r = JSON.parse(line) as { k?: unknown; v?: unknown; t?: unknown }
-          // A line cut by a crash is skipped, never truncated: another process may still be writing its segment.
-          if (typeof r.k === 'string' && typeof r.v === 'number') m.set(r.k, typeof r.t === 'number' ? { value: r.v, tokens: r.t } : { value: r.v })
-        } catch { /* torn line */ }
+          const r = JSON.parse(line) as { k?: unknown; v?: unknown; t?: unknown; h?: unknown }
+          legacy = r.h === undefined && typeof r.k === 'string' && typeof r.v === 'number'
+          if (typeof r.k === 'string' && r.v !== undefined) sound = soundScore(fp, r.k, { value: r.v as number, tokens: r.t as number | undefined }, r.h)
+          if (sound) m.set(r.k as string, sound as CachedScore)
+        } catch { /* not JSON: a line torn by a crash, or damaged */ }
+        if (!sound && !legacy) this.unsound.set(fp, (this.unsound.get(fp) ?? 0) + 1)
       }
     }
     this.loaded.set(fp, m)
     return m
+  }
+
+  /** How many complete lines of this model's cached scores were skipped as unsound when they were read. */
+  skipped(fp: string): number {
+    return this.unsound.get(fp) ?? 0
   }
 
   /** Adds finished scores of one model to this process's segment and syncs it. */
@@ -69,7 +88,7 @@ export class ScoreCache implements Memo {
       if (about && !existsSync(join(dir, 'model.json'))) writeAtomic(join(dir, 'model.json'), JSON.stringify({ fingerprint: fp, ...about }, null, 2) + '\n')
       const fd = openSync(join(dir, this.segment), 'a')
       try {
-        writeSync(fd, entries.map(([k, s]) => JSON.stringify(s.tokens === undefined ? { k, v: s.value } : { k, v: s.value, t: s.tokens })).join('\n') + '\n')
+        writeSync(fd, entries.map(([k, s]) => JSON.stringify(s.tokens === undefined ? { k, v: s.value, h: recordCheck(fp, k, s) } : { k, v: s.value, t: s.tokens, h: recordCheck(fp, k, s) })).join('\n') + '\n')
         fsyncSync(fd)
       } finally {
         closeSync(fd)

@@ -1,12 +1,20 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs'
+import { RmbenchError } from '../errors.ts'
 import type { Scored } from '../runners/types.ts'
+import { osReason } from '../util/regular-file.ts'
+import { recordCheck, soundScore } from './record-check.ts'
 
 /** One finished score: the unit of truth that makes runs resumable. */
 export interface ScoreRecord { fp: string; key: string; value?: number; tokens?: number; error?: { code: string; message: string } }
 
+/** A record as a line of records.jsonl: the record and its integrity check (record-check.ts). */
+const line = (r: ScoreRecord): string => JSON.stringify({ ...r, h: recordCheck(r.fp, r.key, r) })
+
 /**
  * An append-only JSONL file of score records. Appends are fsync'd per batch, so a crash loses at most the
- * batch in flight; a torn last line (a kill mid-write) is detected on open and cut off.
+ * batch in flight; a torn last line (a kill mid-write) is detected on open and cut off. Every line is checked when
+ * read: a value that is not a finite number, an error that is not {code, message}, or a line whose integrity check
+ * does not match is discarded (and counted), so its score is computed again rather than reused.
  */
 export class ScoreStore {
   private readonly map = new Map<string, ScoreRecord>()
@@ -16,7 +24,12 @@ export class ScoreStore {
   constructor(readonly file: string) {
     this.discarded = 0
     if (!existsSync(file)) return
-    const text = readFileSync(file, 'utf8')
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (e) {
+      throw new RmbenchError('E_SCORE_STORE', `cannot read ${file} (${osReason(e)}).`, { file })
+    }
     let good = 0 // byte length of the valid prefix
     let discarded = 0
     let offset = 0
@@ -27,16 +40,22 @@ export class ScoreStore {
       if (!line.trim()) continue
       try {
         if (!complete) throw new Error('torn')
-        const r = JSON.parse(line) as ScoreRecord
+        const r = JSON.parse(line) as ScoreRecord & { h?: unknown }
         if (typeof r.fp !== 'string' || typeof r.key !== 'string') throw new Error('not a record')
-        this.map.set(`${r.fp}:${r.key}`, r)
+        const sound = soundScore(r.fp, r.key, r, r.h)
+        if (!sound) throw new Error('not a sound record')
+        this.map.set(`${r.fp}:${r.key}`, { fp: r.fp, key: r.key, ...sound })
         good = offset
       } catch {
         discarded++
       }
     }
     // Cut a torn tail so the next append starts on a clean line.
-    if (good < Buffer.byteLength(text)) truncateSync(file, good)
+    try {
+      if (good < Buffer.byteLength(text)) truncateSync(file, good)
+    } catch (e) {
+      throw new RmbenchError('E_SCORE_STORE', `cannot repair ${file} (${osReason(e)}): pass another --out.`, { file })
+    }
     this.discarded = discarded
   }
 
@@ -64,14 +83,18 @@ export class ScoreStore {
       const s = results[i]
       const rec: ScoreRecord = 'error' in s ? { fp, key, error: s.error } : { fp, key, value: s.value, ...(s.tokens !== undefined ? { tokens: s.tokens } : {}) }
       this.map.set(`${fp}:${key}`, rec)
-      lines.push(JSON.stringify(rec))
+      lines.push(line(rec))
     })
-    const fd = openSync(this.file, 'a')
     try {
-      writeSync(fd, lines.join('\n') + '\n')
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
+      const fd = openSync(this.file, 'a')
+      try {
+        writeSync(fd, lines.join('\n') + '\n')
+        fsyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+    } catch (e) {
+      throw new RmbenchError('E_SCORE_STORE', `cannot write ${this.file} (${(e as NodeJS.ErrnoException).code === 'EROFS' ? 'a read-only file system' : osReason(e)}): the run's scores are kept there; pass another --out.`, { file: this.file })
     }
   }
 }

@@ -42,7 +42,8 @@ export function whyNotStream(o: RunOptions): string | null {
  */
 export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const started = new Date()
-  const spec = o.suite.spec
+  // The suite as this run applies it: a --limit is the suite's limit (a section then may be partial, not a typo).
+  const spec = o.limit !== undefined ? { ...o.suite.spec, limit: o.limit } : o.suite.spec
   const task = tasks.get('pairwise', o.suite.file)
   task.check?.(spec)
   const sources = Array.isArray(spec.data) ? spec.data : [spec.data]

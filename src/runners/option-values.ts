@@ -1,12 +1,13 @@
 import { RmbenchError } from '../errors.ts'
+import { strictInt } from '../util/strict-number.ts'
 import type { RunnerOptions } from './types.ts'
 
 /** Reads an integer option, with a coded error naming the option when it is not one. */
 export function intOption(opts: RunnerOptions, key: string, fallback: number, min = 1): number {
   const v = opts[key]
   if (v === undefined) return fallback
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < min) throw new RmbenchError('E_MODEL_SPEC', `model option ${key}=${v}: expected an integer ≥ ${min}.`, { option: key })
+  const n = strictInt(v)
+  if (n === undefined || n < min) throw new RmbenchError('E_MODEL_SPEC', `model option ${key}=${v}: expected an integer ≥ ${min}.`, { option: key })
   return n
 }
 

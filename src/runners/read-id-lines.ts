@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readTextFile } from '../util/regular-file.ts'
+import { nameValue } from '../data/strict-values.ts'
+import { duplicateKey } from '../data/formats/duplicate-keys.ts'
 import { RmbenchError } from '../errors.ts'
 
 /**
@@ -6,12 +9,8 @@ import { RmbenchError } from '../errors.ts'
  * coded error naming file and line, `shape` saying what a line should look like.
  */
 export function readIdLines<T>(file: string, shape: string, what: string): Map<string, T> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch {
-    throw new RmbenchError('E_MODEL_NOT_FOUND', `${what} file ${file} not found.`, { file })
-  }
+  if (!existsSync(file)) throw new RmbenchError('E_MODEL_NOT_FOUND', `${what} file ${file} not found.`, { file })
+  const text = readTextFile(file, 'E_MODEL_NOT_FOUND', `${what} file`)
   const out = new Map<string, T>()
   text.split('\n').forEach((raw, i) => {
     if (!raw.trim()) return
@@ -21,9 +20,12 @@ export function readIdLines<T>(file: string, shape: string, what: string): Map<s
     } catch (e) {
       throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: not valid JSON (${(e as Error).message}).`, { file, line: i + 1 })
     }
-    if (row === null || typeof row !== 'object' || (typeof row.id !== 'string' && typeof row.id !== 'number'))
+    if (row === null || typeof row !== 'object' || Array.isArray(row) || !Object.hasOwn(row, 'id'))
       throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: each line needs an "id": ${shape}.`, { file, line: i + 1 })
-    const id = String(row.id)
+    const dup = duplicateKey(raw)
+    if (dup) throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: key '${dup.key}' appears twice in one object; JSON keeps only the last one, so remove the other.`, { file, line: i + 1 })
+    // Ids as the data reads them: a string or an integer, 1 and "1" the same.
+    const id = nameValue(row.id, 'id', { file, line: i + 1 })
     if (out.has(id)) throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: id '${id}' appears twice.`, { file, line: i + 1 })
     out.set(id, row as T)
   })

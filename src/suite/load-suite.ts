@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { bundledSuite, bundledSuites } from '../util/bundled.ts'
 import { RmbenchError } from '../errors.ts'
 import { didYouMean } from '../util/did-you-mean.ts'
+import { assertRegularFile } from '../util/regular-file.ts'
 import { hashOf } from '../util/hash.ts'
 import { formatSchemaErrors } from './format-schema-errors.ts'
 import { schemaErrors } from './schema.ts'
@@ -20,9 +21,14 @@ export function resolveSuitePath(arg: string, cwd = process.cwd()): string {
   const bundled = existsSync(p) ? null : bundledSuite(arg)
   if (bundled) return bundled
   if (existsSync(p) && statSync(p).isDirectory()) {
-    for (const name of ['suite.yaml', 'suite.yml']) if (existsSync(join(p, name))) return join(p, name)
+    for (const name of ['suite.yaml', 'suite.yml'])
+      if (existsSync(join(p, name))) {
+        assertRegularFile(join(p, name), 'E_SUITE_NOT_FOUND', 'suite')
+        return join(p, name)
+      }
     throw new RmbenchError('E_SUITE_NOT_FOUND', `${arg}: folder has no suite.yaml. Point at a suite file or a folder that holds one (e.g. suites/quickstart).`, { file: p })
   }
+  if (existsSync(p)) assertRegularFile(p, 'E_SUITE_NOT_FOUND', 'suite')
   if (!existsSync(p)) {
     const names = bundledSuites()
     throw new RmbenchError('E_SUITE_NOT_FOUND', `${arg}: no such suite file or folder, nor a bundled suite.${didYouMean(arg.replace(/^suites\//, '').replace(/\/$/, ''), names)} Bundled: ${names.join(', ')}.`, { file: p })
@@ -46,6 +52,12 @@ function parseFile(file: string): ParsedFile {
     const yaml = parsePositioned(text)
     if (yaml.value === null || typeof yaml.value !== 'object' || Array.isArray(yaml.value))
       throw new RmbenchError('E_SUITE_YAML', `${display(file)}:1: a suite must be a YAML mapping (name:, task:, data:, ...).`, { file, line: 1 })
+    // YAML has .inf and .nan, which JSON Schema's "number" lets through: no suite setting means one.
+    const bad = nonFinite(yaml.value, [])
+    if (bad) {
+      const { line, col } = yaml.lineOf(bad.path)
+      throw new RmbenchError('E_SUITE_SCHEMA', `${display(file)}:${line}:${col} /${bad.path.join('/')}: ${bad.value} is not a finite number.`, { file, line })
+    }
     return { file, yaml }
   } catch (e) {
     if (e instanceof RmbenchError) throw e
@@ -54,6 +66,17 @@ function parseFile(file: string): ParsedFile {
     const first = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw new RmbenchError('E_SUITE_YAML', `${display(file)}:${line}: invalid YAML: ${first}. Fix the syntax at that line.`, { file, line })
   }
+}
+
+/** The first number in a parsed YAML value that is NaN or infinite, with its path. */
+function nonFinite(v: unknown, path: (string | number)[]): { path: (string | number)[]; value: number } | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : { path, value: v }
+  if (v === null || typeof v !== 'object') return null
+  for (const [k, x] of Array.isArray(v) ? v.entries() : Object.entries(v)) {
+    const hit = nonFinite(x, [...path, k])
+    if (hit) return hit
+  }
+  return null
 }
 
 /** Includes first, then the including file on top: a suite overrides what it includes, key by key. */
@@ -68,11 +91,16 @@ function mergeIncludes(file: string, chain: string[], files: ParsedFile[]): Reco
   const inc = own.include
   const list = inc === undefined ? [] : Array.isArray(inc) ? inc : [inc]
   let merged: Record<string, unknown> = {}
-  for (const item of list) {
-    if (typeof item !== 'string') continue // the schema reports the wrong type
+  // Checked here, before merging: include is removed from the merged suite, so its schema never sees it.
+  const where = `${display(file)}:${parsed.yaml.lineOf(['include']).line}`
+  if (inc !== undefined && (list.length === 0 || list.some((i) => typeof i !== 'string' || i === '')))
+    throw new RmbenchError('E_SUITE_INCLUDE', `${where}: include must be a path to a suite file, or a list of paths; got ${JSON.stringify(inc)?.slice(0, 80)}.`, { file })
+  for (const item of list as string[]) {
     const target = resolve(dirname(file), item)
     if (!existsSync(target))
-      throw new RmbenchError('E_SUITE_INCLUDE', `${display(file)}:${parsed.yaml.lineOf(['include']).line}: included file '${item}' does not exist (resolved to ${display(target)}).`, { file, include: item })
+      throw new RmbenchError('E_SUITE_INCLUDE', `${where}: included file '${item}' does not exist (resolved to ${display(target)}).`, { file, include: item })
+    if (!statSync(target).isFile())
+      throw new RmbenchError('E_SUITE_INCLUDE', `${where}: included '${item}' is not a file (resolved to ${display(target)}); include a suite .yaml file.`, { file, include: item })
     merged = { ...merged, ...mergeIncludes(target, [...chain, file], files) }
   }
   const rest = { ...own }

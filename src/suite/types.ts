@@ -61,6 +61,8 @@ export interface SuiteSpec {
   data: SourceSpec | SourceSpec[]
   limit?: number
   sample?: SampleSpec
+  /** Examples that may fail before `rmbench run` exits 3: a count or a share ("2%"). */
+  max_failures?: number | string
   sections?: 'rewardbench' | Record<string, SectionSpec>
   section_weights?: Record<string, number>
   score?: { ties?: TieRule }

@@ -90,7 +90,7 @@ t.test('a served chat judge answers the self-preference task like the same LM ru
   t.equal(s.stats.byPath['/v1/chat/completions'], 24, 'one chat call per (item, order): both labels share it')
   // With the 20 alternatives OpenAI allows, 'b' is never among them for this LM: unparseable items fail, never tie.
   const few = await run([d, '--model', `vllm:${s.url}?api=chat`, '--out', join(d, 'few')])
-  t.equal(few.code, 0)
+  t.equal(few.code, 3, 'unparseable items are failures: exit 3 (completed with failures)')
   const res = results(join(d, 'few'))
   t.equal(res.complete, false)
   t.ok(res.errors.every((e: { code: string }) => e.code === 'E_VERDICT'))
@@ -137,7 +137,7 @@ t.test('failures are counted, never scored; --retry-errors asks again for exactl
   const spec = `vllm:${s.url}?tokenizer=fixtures/quickstart-rm&batch_size=1`
   s.setFaults({ rate: 0.3, kinds: ['500'], seed: 7, paths: ['/pooling'] })
   const r1 = await run(['suites/quickstart', '--limit', '30', '--model', spec, '--retries', '0', '--out', d])
-  t.equal(r1.code, 0)
+  t.equal(r1.code, 3, 'failed items: exit 3 (completed with failures)')
   const first = results(d)
   t.equal(first.complete, false)
   t.ok(first.counts.failed > 0, `${first.counts.failed} examples failed`)

@@ -145,7 +145,8 @@ t.test('CLI: precomputed scores with a missing id give an incomplete run, loudly
     's.jsonl': jsonl([{ id: 'a', chosen: 1, rejected: 0 }, { id: 'zzz', chosen: 1, rejected: 0 }]),
   })
   const r = cli(['run', d, '--model', `precomputed:${join(d, 's.jsonl')}`, '--out', join(d, 'out')])
-  t.equal(r.code, 0, r.stderr)
+  t.equal(r.code, 3, 'exit 3: completed with failures')
+  t.match(r.stderr, /completed with failures: 1 of 2 examples failed, more than the 0 allowed/)
   t.match(r.stderr, /1 of 2 examples have no score/)
   t.match(r.stderr, /1 ids in .* are not in the suite/)
   t.match(r.stdout, /1\/2 examples scored, 1 FAILED/)

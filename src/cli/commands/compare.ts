@@ -6,6 +6,7 @@ import { loadRunOrResults } from '../../compare/load-run.ts'
 import { assertSameSuite, comparePaired, type Comparison } from '../../compare/paired-comparison.ts'
 import { compareUnpaired } from '../../compare/unpaired-comparison.ts'
 import { RmbenchError } from '../../errors.ts'
+import { strictNumber } from '../../util/strict-number.ts'
 import { formatPercent } from '../../report/metric-format.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import type { CliIO } from '../output.ts'
@@ -53,8 +54,8 @@ export function formatVerdict(v: GateVerdict): string {
 
 function num(v: string | undefined, flag: string, check: (x: number) => boolean): number | undefined {
   if (v === undefined) return undefined
-  const x = Number(v)
-  if (!check(x)) throw new RmbenchError('E_USAGE', `${flag} ${v}: out of range.`)
+  const x = strictNumber(v)
+  if (x === undefined || !check(x)) throw new RmbenchError('E_USAGE', `${flag} ${v}: out of range.`)
   return x
 }
 
@@ -97,7 +98,7 @@ export function registerCompare(program: Command, io: CliIO, setExit: (code: num
       const B = loadRunOrResults(cand)
       assertSameSuite(A, B)
       const alpha = num(flags.alpha, '--alpha', (x) => x > 0 && x < 1)
-      const opts = { resamples: num(flags.resamples, '--resamples', (x) => Number.isInteger(x) && x >= 0), seed: num(flags.seed, '--seed', Number.isInteger), confidence: num(flags.confidence, '--confidence', (x) => x > 0 && x < 1), alpha }
+      const opts = { resamples: num(flags.resamples, '--resamples', (x) => Number.isInteger(x) && x >= 0 && x <= 1_000_000), seed: num(flags.seed, '--seed', Number.isInteger), confidence: num(flags.confidence, '--confidence', (x) => x > 0 && x < 1), alpha }
       const c = 'examples' in A && 'examples' in B ? comparePaired(A, B, opts) : compareUnpaired(A, B, opts)
       const spec = A.result.suite.spec as SuiteSpec
       const gating = Boolean(flags.baseline || flags.candidate || flags.maxDrop || flags.gate || flags.junit || flags.markdown)

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { RmbenchError } from '../../errors.ts'
+import { strictInt, strictNumber } from '../../util/strict-number.ts'
 import { buildLeaderboard, readBoardRuns } from '../../leaderboard/build-leaderboard.ts'
 import { collectResultFiles } from '../../leaderboard/collect-runs.ts'
 import { writeLeaderboard } from '../../leaderboard/write-leaderboard.ts'
@@ -16,10 +17,10 @@ export function registerLeaderboard(program: Command, io: CliIO): void {
     .option('--alpha <x>', 'significance level of the paired tests that form groups (default 0.05)')
     .option('--resamples <n>', 'paired bootstrap resamples for metrics without an exact test (default 2000)')
     .action(async (args: string[], flags: { out: string; alpha?: string; resamples?: string }) => {
-      const alpha = flags.alpha === undefined ? undefined : Number(flags.alpha)
-      if (alpha !== undefined && !(alpha > 0 && alpha < 1)) throw new RmbenchError('E_USAGE', `--alpha ${flags.alpha}: expected a number between 0 and 1.`)
-      const resamples = flags.resamples === undefined ? undefined : Number(flags.resamples)
-      if (resamples !== undefined && !(Number.isInteger(resamples) && resamples >= 100)) throw new RmbenchError('E_USAGE', `--resamples ${flags.resamples}: expected an integer ≥ 100.`)
+      const alpha = flags.alpha === undefined ? undefined : strictNumber(flags.alpha)
+      if (flags.alpha !== undefined && !(alpha !== undefined && alpha > 0 && alpha < 1)) throw new RmbenchError('E_USAGE', `--alpha ${flags.alpha}: expected a number between 0 and 1.`)
+      const resamples = flags.resamples === undefined ? undefined : strictInt(flags.resamples)
+      if (flags.resamples !== undefined && !(resamples !== undefined && resamples >= 100 && resamples <= 1_000_000)) throw new RmbenchError('E_USAGE', `--resamples ${flags.resamples}: expected an integer from 100 to 1,000,000.`)
       const files = collectResultFiles(args, process.cwd())
       const runs = readBoardRuns(files)
       const lb = buildLeaderboard(runs, { alpha, resamples })

@@ -6,12 +6,14 @@ import { loadConfig } from '../../config/load-config.ts'
 import { RmbenchError } from '../../errors.ts'
 import { formatSummary } from '../../report/reporters/console.ts'
 import { defaultOutDir, runFolderPrefix, runSuite } from '../../run/run-suite.ts'
+import { failureVerdict, parseAllowance } from '../../run/failure-policy.ts'
 import { ScoreCache } from '../../run/score-cache.ts'
 import { parseShard } from '../../run/shard-manifest.ts'
 import type { RunnerOptions } from '../../runners/types.ts'
 import { runners } from '../../runners/registry.ts'
 import { loadSuite } from '../../suite/load-suite.ts'
 import { BUNDLED_MODELS } from '../../util/bundled.ts'
+import { strictInt, strictNumber } from '../../util/strict-number.ts'
 import { withJudge } from '../../tasks/self-preference/self-preference-task.ts'
 import { shownPath, type CliIO } from '../output.ts'
 import { cliHub } from '../hub-client.ts'
@@ -22,7 +24,7 @@ interface RunFlags {
   model?: string; out?: string; config?: string; device?: string; batchSize?: string; maxLength?: string
   template?: string; label?: string; paddingSide?: string; limit?: string; quiet?: boolean; json?: boolean
   lm?: string[]; beta?: string; offline?: boolean; format?: string; png?: boolean; judge?: string
-  endpoint?: string[]; concurrency?: string; timeoutMs?: string; retries?: string; shard?: string; resume?: boolean; retryErrors?: boolean
+  endpoint?: string[]; concurrency?: string; timeoutMs?: string; retries?: string; shard?: string; resume?: boolean; retryErrors?: boolean; force?: boolean; maxFailures?: string
   cache?: boolean; cacheDir?: string; stream?: boolean
 }
 
@@ -88,6 +90,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--timeout-ms <n>', 'served models: per-request timeout')
     .option('--retries <n>', 'served models: further attempts after a retryable failure')
     .option('--shard <i/N>', 'score only shard i of N (by request hash); combine the N folders with rmbench merge')
+    .option('--max-failures <n|p%>', 'failed examples allowed before the run exits 3 (default: the suite max_failures, else 0)')
+    .option('--force', 'replace a run of another suite or model found in the --out folder (refused otherwise)')
     .option('--resume', 'continue the newest run of this suite and model (or the --out folder): nothing finished is scored again')
     .option('--retry-errors', 'ask again for requests that failed in an earlier attempt of this run (they are kept as failures otherwise)')
     .option('--stream', 'read, score and reduce the data in windows, never holding it (pairwise suites; automatic past 256 MB of local data)')
@@ -115,18 +119,21 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard)
       let limit: number | undefined
       if (flags.limit !== undefined) {
-        limit = Number(flags.limit)
-        if (!Number.isInteger(limit) || limit < 1) throw new RmbenchError('E_USAGE', `--limit ${flags.limit}: expected a positive integer.`)
+        const n = strictInt(flags.limit)
+        if (n === undefined || n < 1) throw new RmbenchError('E_USAGE', `--limit ${flags.limit}: expected a positive integer in decimal digits.`)
+        limit = n
       }
       const warn = (m: string) => io.err(`rmbench: warning: ${m}\n`)
       let beta: number | undefined
       if (flags.beta !== undefined) {
-        beta = Number(flags.beta)
-        if (!Number.isFinite(beta)) throw new RmbenchError('E_USAGE', `--beta ${flags.beta}: expected a number.`)
+        beta = strictNumber(flags.beta)
+        if (beta === undefined) throw new RmbenchError('E_USAGE', `--beta ${flags.beta}: expected a finite number.`)
       }
       const hub = cliHub(io, { offline: flags.offline, quiet: flags.quiet })
       const { runner, spec } = await resolveModel(flags.model, opts, config, warn, cwd, { lms: flags.lm, beta, hub, memo: cache ?? undefined })
       const runName = shard ? `${runner.id}-shard${shard.index}of${shard.count}` : runner.id
+      const allowance = parseAllowance(flags.maxFailures ?? suite.spec.max_failures ?? 0, flags.maxFailures !== undefined ? '--max-failures' : `${suite.file}: max_failures`)
+      if (flags.out !== undefined && flags.out.trim() === '') throw new RmbenchError('E_USAGE', `--out needs a folder path; got '${flags.out}'.`)
       let outDir = flags.out ?? defaultOutDir(config.reportsDir, suite.spec.name, runName)
       if (flags.resume && !flags.out) {
         const found = latestRun(config.reportsDir, suite.spec.name, runName)
@@ -147,7 +154,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       }
       process.on('SIGINT', onSigint)
       try {
-        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub, png: flags.png, retryErrors: flags.retryErrors, shard, judge: flags.judge, cache, stream: flags.stream })
+        const outcome = await runSuite({ suite, runner, modelSpec: spec, outDir, signal: abort.signal, onProgress: progressPrinter(io, Boolean(flags.quiet)), limit, warn, hub, png: flags.png, retryErrors: flags.retryErrors, shard, judge: flags.judge, cache, stream: flags.stream, force: flags.force })
         const health = runner.health?.()
         if (health) warn(health)
         if (outcome.interrupted) {
@@ -158,6 +165,11 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         if (outcome.shard) {
           const c = outcome.shard.counts
           io.out(`shard ${shard!.index}/${shard!.count}: ${c.scored} of ${c.requests} requests scored${c.failed ? `, ${c.failed} FAILED (--retry-errors to ask again)` : ''}; records in ${outcome.outDir}.\nWhen all ${shard!.count} shards are done: rmbench merge <their folders> --out <dir>\n`)
+          // A shard counts requests, not examples: its failures are judged when the merge sees whole examples.
+          if (c.requests > 0 && c.scored === 0) {
+            io.err(`rmbench: shard ${shard!.index}/${shard!.count} scored none of its ${c.requests} requests\n`)
+            setExit(3)
+          }
           return
         }
         if (!outcome.result) return
@@ -165,6 +177,11 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         if (format === 'json') io.out(JSON.stringify(outcome.result, null, 2) + '\n')
         else if (format === 'table') io.out(formatSummary(outcome.result, shownPath(outcome.outDir)))
         else io.out(readFileSync(join(outcome.outDir, `report.${format}`), 'utf8'))
+        const failing = failureVerdict(outcome.result.counts, allowance)
+        if (failing) {
+          io.err(`rmbench: completed with failures: ${failing}\n`)
+          setExit(3)
+        }
       } finally {
         process.off('SIGINT', onSigint)
         await runner.dispose?.()

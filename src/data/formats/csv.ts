@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
-import { RmbenchError } from '../../errors.ts'
+import { isRmbenchError, RmbenchError } from '../../errors.ts'
 import { assertUtf8, readSmallUtf8, WHOLE_FILE_BYTES } from './assert-utf8.ts'
 import type { DataFormat, RawRow } from '../types.ts'
 
@@ -8,12 +8,22 @@ import type { DataFormat, RawRow } from '../types.ts'
 export const csv: DataFormat = {
   name: 'csv',
   extensions: ['csv'],
+  textual: true,
   read: (file: string) => readCsv(file),
 }
 
 /** The rows of a CSV file: read whole up to `wholeBytes` (parsed from memory), streamed above (same rows and lines). */
 export async function* readCsv(file: string, wholeBytes = WHOLE_FILE_BYTES): AsyncIterable<RawRow> {
-  const options = { columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: false }
+  // A column named twice would keep only its last value: an error naming both places instead.
+  const columns = (header: string[]): string[] => {
+    const first = new Map<string, number>()
+    header.forEach((name, i) => {
+      if (first.has(name)) throw new RmbenchError('E_DATA_FORMAT', `${file}:1: the header names column '${name}' twice (columns ${first.get(name)! + 1} and ${i + 1}); rename one.`, { file, line: 1, field: name })
+      first.set(name, i)
+    })
+    return header
+  }
+  const options = { columns, bom: true, info: true, skip_empty_lines: true, relax_column_count: false }
   // A small file is read once, checked natively and parsed from memory; a large one is checked, then streamed.
   const small = await readSmallUtf8(file, wholeBytes)
   if (small === null) await assertUtf8(file)
@@ -29,6 +39,7 @@ export async function* readCsv(file: string, wholeBytes = WHOLE_FILE_BYTES): Asy
       prevEmpty = rec.info.empty_lines
     }
   } catch (e) {
+    if (isRmbenchError(e)) throw e
     const err = e as { message: string; lines?: number }
     throw new RmbenchError('E_DATA_ROW', `${file}:${err.lines ?? '?'}: malformed CSV (${err.message}).`, { file, line: err.lines })
   }

@@ -12,7 +12,7 @@ export function formatSummary(r: RunResult, outDir: string): string {
   const add = (key: string, name: string) => m[key] && rows.push([name, fmt(key, m[key].value), interval(key), String(m[key].n)])
   add('score', 'score')
   add('score/sections-mean', '  sections mean')
-  for (const k of Object.keys(m).filter((k) => k.startsWith('section/'))) add(k, `  ${k.slice(8)}`)
+  for (const k of Object.keys(m).filter((k) => k.startsWith('section/'))) add(k, `  ${k.slice(8)}${m[k].label?.startsWith('partial') ? ` (${m[k].label!.split(' (')[0]})` : ''}`)
   add('accuracy', 'accuracy (all pairs)')
   for (const k of Object.keys(m).filter((k) => k.startsWith('accuracy/'))) add(k, `  ${k.slice(9)}`)
   // Everything else (style domains, Ties parts, length analysis) in key order; matrix cells stay in results.json.

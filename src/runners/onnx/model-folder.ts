@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { RmbenchError } from '../../errors.ts'
+import { assertRegularFile, readTextFile } from '../../util/regular-file.ts'
 
 /** The files of an exported model folder (transformers/optimum layout), parsed. */
 export interface ModelFolder {
@@ -19,12 +20,18 @@ export interface ModelFolder {
   vocabSize: number | null
 }
 
+/** A JSON object file of the model folder; anything else (not JSON, null, a list, a folder, a FIFO) blames that file. */
 function readJson(file: string): Record<string, unknown> {
+  const text = readTextFile(file, 'E_MODEL_LOAD', 'model file')
+  let v: unknown
   try {
-    return JSON.parse(readFileSync(file, 'utf8'))
+    v = JSON.parse(text)
   } catch (e) {
     throw new RmbenchError('E_MODEL_LOAD', `${file}: not valid JSON (${(e as Error).message}). Re-export or re-download the model folder.`, { file })
   }
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new RmbenchError('E_MODEL_LOAD', `${file}: expected a JSON object, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}. Re-export or re-download the model folder.`, { file })
+  return v as Record<string, unknown>
 }
 
 function optionalJson(...files: string[]): Record<string, unknown> {
@@ -63,6 +70,8 @@ export function loadModelFolder(dirArg: string, opts: { file?: string; tokenizer
   const find = (name: string) => roots.map((r) => join(r, name)).find((p) => existsSync(p))
   const tokenizerFile = find('tokenizer.json')
   if (!tokenizerFile) throw new RmbenchError('E_MODEL_NOT_FOUND', `${dir}: tokenizer.json not found. Save the tokenizer next to the model (tokenizer.save_pretrained(dir)).`, { dir })
+  assertRegularFile(tokenizerFile, 'E_MODEL_LOAD', 'tokenizer')
+  if (!opts.tokenizerOnly) assertRegularFile(modelFile, 'E_MODEL_LOAD', 'ONNX graph')
   const tokenizerConfig = optionalJson(...roots.map((r) => join(r, 'tokenizer_config.json')))
   const config = optionalJson(...roots.map((r) => join(r, 'config.json')))
   const genai = optionalJson(join(dir, 'genai_config.json')) as { model?: { vocab_size?: number } }
@@ -81,7 +90,7 @@ export function loadModelFolder(dirArg: string, opts: { file?: string; tokenizer
       return (tokenizerJson ??= readJson(tokenizerFile))
     },
     tokenizerConfig,
-    chatTemplate: jinja ? readFileSync(jinja, 'utf8') : fromConfig,
+    chatTemplate: jinja ? readTextFile(jinja, 'E_TEMPLATE', 'chat template') : fromConfig,
     config,
     vocabSize: Number.isInteger(vocab) && vocab > 0 ? vocab : null,
   }

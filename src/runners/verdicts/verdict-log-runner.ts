@@ -19,11 +19,14 @@ const log = (p: number) => (p > 0 ? Math.log(p) : LOG_ZERO)
 export function verdictProb(v: Verdict | undefined): number | string {
   if (v === undefined || v === null) return 'no verdict'
   if (typeof v === 'number') return v >= 0 && v <= 1 ? v : `probability ${v} is outside [0, 1]`
-  if (typeof v === 'object') {
-    const a = Number(v.A), b = Number(v.B)
-    return a >= 0 && b >= 0 && a + b > 0 ? a / (a + b) : `probabilities ${JSON.stringify(v)} need non-negative A and B`
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const { A: a, B: b } = v
+    const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0
+    return ok(a) && ok(b) && a + b > 0 ? a / (a + b) : `probabilities ${JSON.stringify(v).slice(0, 60)} need finite non-negative numbers A and B`
   }
-  const s = String(v).trim().replace(/^\[\[?|\]\]?$/g, '').trim().toLowerCase()
+  // Only text names a verdict: a list, true or a number-like string would be a guess.
+  if (typeof v !== 'string') return `verdict ${JSON.stringify(v).slice(0, 60)} is not A, B, tie or a probability`
+  const s = v.trim().replace(/^\[\[?|\]\]?$/g, '').trim().toLowerCase()
   if (s === 'a') return 1
   if (s === 'b') return 0
   if (s === 'tie' || s === 'c') return 0.5
@@ -49,9 +52,11 @@ export const verdictLogRunner: RunnerFactory = {
       if (!line) return { error: { code: 'E_MISSING_SCORE', message: `id '${r.ref.exampleId}' is not in ${target}` } }
       const [order, label] = r.ref.role.split('/')
       if (order === 'rate') {
-        const k = Number(label)
         if (typeof line.score !== 'number' || !Number.isInteger(line.score)) return { error: { code: 'E_VERDICT', message: `id '${r.ref.exampleId}': score ${JSON.stringify(line.score)} is not an integer rating` } }
-        return { value: line.score === k ? 0 : LOG_ZERO }
+        // A rating off the scale would put no mass on any of its values, which averages to the middle of the scale.
+        const scale = r.choices ?? []
+        if (!scale.includes(String(line.score))) return { error: { code: 'E_VERDICT', message: `id '${r.ref.exampleId}': rating ${line.score} is outside judge.scale [${scale[0]}, ${scale[scale.length - 1]}]` } }
+        return { value: String(line.score) === label ? 0 : LOG_ZERO }
       }
       const p = verdictProb(order === 'AB' ? (line.AB ?? line.verdict) : line.BA)
       if (typeof p === 'string') return { error: { code: 'E_VERDICT', message: `id '${r.ref.exampleId}', order ${order}: ${p}` } }

@@ -1,4 +1,5 @@
 import { RmbenchError } from '../../errors.ts'
+import { didYouMean } from '../../util/did-you-mean.ts'
 import type { SuiteSpec, TieRule } from '../../suite/types.ts'
 import { responseRequests } from '../response-requests.ts'
 import type { MeanStatistic, Metrics, Task } from '../types.ts'
@@ -55,13 +56,54 @@ export function pairwiseMetricsFromSums(sums: CreditSums, suite: SuiteSpec): Met
   return n === 0 ? {} : pairwiseMetrics(accuracyFromSums(sums), { value: s / n, n, se: standardError(s, ss, n) }, suite)
 }
 
+/** Whether the suite scores fewer rows than its data holds (a limit or sample), so a subset may be absent by design. */
+function limited(suite: SuiteSpec): boolean {
+  const sources = Array.isArray(suite.data) ? suite.data : [suite.data]
+  return suite.limit !== undefined || suite.sample !== undefined || sources.some((s) => s?.limit !== undefined || s?.sample !== undefined)
+}
+
+/**
+ * Checks that the sections mean what they say against the subsets measured: a subset a section names that is not
+ * in the data is a typo (an error with "did you mean") unless rows were left out on purpose (a limit, a sample) or
+ * the sections are the 'rewardbench' preset, whose data may hold only some of its subsets; then the section is
+ * labelled partial. Sections that measure nothing at all are an error, never a silent fall back to accuracy.
+ */
+function checkSections(acc: Record<string, unknown>, suite: SuiteSpec, sections: Sections): Record<string, string[]> {
+  const present = Object.keys(acc)
+  const missing: Record<string, string[]> = {}
+  for (const [name, spec] of Object.entries(sections)) {
+    const absent = (Array.isArray(spec) ? spec : Object.keys(spec)).filter((s) => acc[s] === undefined)
+    if (!absent.length) continue
+    if (suite.sections !== 'rewardbench' && !limited(suite))
+      throw new RmbenchError('E_SUITE_SCHEMA', `sections.${name} names subset '${absent[0]}', which is not in the data.${didYouMean(absent[0], present)} The data's subsets: ${present.slice(0, 20).join(', ')}${present.length > 20 ? ', …' : ''}.`, { section: name, subset: absent[0] })
+    missing[name] = absent
+  }
+  const measured = Object.entries(sections).filter(([name, spec]) => (missing[name]?.length ?? 0) < (Array.isArray(spec) ? spec.length : Object.keys(spec).length))
+  if (!measured.length)
+    throw new RmbenchError('E_SUITE_SCHEMA', `no subset of any section (${Object.keys(sections).join(', ')}) is in the data${suite.sections === 'rewardbench' ? ` (sections: rewardbench expects RewardBench's subset names, e.g. alpacaeval-easy, math-prm)` : ''}; the data's subsets: ${present.slice(0, 20).join(', ')}. Map the subset column (data.fields.group) or fix the section names.`)
+  return missing
+}
+
 /** Overall accuracy, subset accuracies, sections and score from per-subset accuracies. */
 function pairwiseMetrics(acc: Record<string, { value: number; n: number; se?: number }>, total: { value: number; n: number; se?: number }, suite: SuiteSpec): Metrics {
   const out: Metrics = { accuracy: total }
   for (const [g, v] of Object.entries(acc)) out[`accuracy/${g}`] = v
   const { sections, weights } = suiteSections(suite)
+  if (!Object.keys(sections).length) {
+    out.score = { ...total, label: 'accuracy over all pairs (no sections declared)' }
+    return out
+  }
+  const missing = checkSections(acc, suite, sections)
   Object.assign(out, sectionScores(acc, sections, weights))
-  if (!out.score) out.score = { ...total, label: 'accuracy over all pairs (no sections declared)' }
+  const partial = Object.keys(missing).filter((name) => out[`section/${name}`])
+  for (const name of partial) {
+    const spec = sections[name]
+    const all = Array.isArray(spec) ? spec.length : Object.keys(spec).length
+    out[`section/${name}`].label = `partial: ${all - missing[name].length} of ${all} subsets measured (missing: ${missing[name].join(', ')})`
+  }
+  const left = Object.keys(sections).filter((name) => !out[`section/${name}`])
+  if (out.score && (partial.length || left.length))
+    out.score.label = `${out.score.label}; partial: ${[...partial.map((n) => `${n} lacks ${missing[n].length} subset(s)`), ...left.map((n) => `${n} not measured`)].join(', ')}`
   return out
 }
 
@@ -75,9 +117,12 @@ export function suiteSections(suite: SuiteSpec): { sections: Sections; weights: 
 export const pairwiseTask: Task = {
   name: 'pairwise',
   check(suite) {
-    const { sections } = suiteSections(suite)
+    const { sections, weights } = suiteSections(suite)
     for (const k of Object.keys(suite.section_weights ?? {}))
-      if (!(k in sections)) throw new RmbenchError('E_SUITE_SCHEMA', `section_weights names '${k}', which is not a section (sections: ${Object.keys(sections).join(', ') || 'none'}).`)
+      if (!(k in sections)) throw new RmbenchError('E_SUITE_SCHEMA', `section_weights names '${k}', which is not a section.${didYouMean(k, Object.keys(sections))} Sections: ${Object.keys(sections).join(', ') || 'none'}.`)
+    const names = Object.keys(sections)
+    if (names.length && names.every((n) => (weights[n] ?? 1) === 0))
+      throw new RmbenchError('E_SUITE_SCHEMA', `section_weights are all 0 (${names.join(', ')}): the score would weigh nothing. Give a section a weight above 0.`)
   },
   checkExamples(examples) {
     for (const ex of examples)
