@@ -43,4 +43,4 @@ export { ReplicaPool, POOL_DEFAULTS, type PoolOptions, type PoolEvent } from './
 export { HttpFailure } from './runners/http/http-failure.ts'
 export { mergeShards, checkShards } from './run/merge-shards.ts'
 export { parseShard, type ShardManifest } from './run/shard-manifest.ts'
-export { inShard, type Shard } from './run/plan.ts'
+export { shardChunks, type Shard } from './run/plan.ts'

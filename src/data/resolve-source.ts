@@ -84,6 +84,10 @@ export async function resolveSource(src: SourceSpec, baseDir: string, suiteFile:
     const commit = await h.resolveRevision(loc.repo, loc.revision)
     const extensions = src.format ? formats.get(src.format).extensions : formats.names().flatMap((n) => formats.get(n).extensions)
     const picked = await pickDatasetFiles(h, loc, commit, { split: src.split, config: src.config, extensions })
+    if (h.settings.offline) {
+      const absent = picked.filter((e) => !h.cache.has(loc.repo, commit, e.path))
+      if (absent.length) throw h.offlineError(`${absent.length} of the ${picked.length} files of ${formatLocation({ ...loc, revision: commit.slice(0, 12), path: loc.path })} (${absent.slice(0, 6).map((e) => e.path).join(', ')}${absent.length > 6 ? ', …' : ''})`)
+    }
     for (const entry of picked) {
       const local = await h.download(loc.repo, commit, entry)
       // Hashed from the cached bytes, not taken from the listing, so a pin also catches a damaged cache.

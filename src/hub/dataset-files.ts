@@ -54,13 +54,21 @@ export async function pickDatasetFiles(hub: Hub, loc: HubLocation, sha: string, 
     if (inside.length) return inside
     throw missing(`${where}: no such file in ${loc.repo.name} at ${sha.slice(0, 12)}.${suggest(all.map((f) => f.path))}`)
   }
+  // Offline, a glob or split is resolved from the list recorded online; without one, the cached files are only
+  // the ones that happen to be there, and a run over them would silently drop data.
+  const known = (under: string) => {
+    if (!hub.listingKnown(loc.repo, sha, under))
+      throw hub.offlineError(`the file list of ${where} (${opts.split ? `split '${opts.split}'` : loc.path})`)
+  }
   if (loc.path) {
+    known(globBase(loc.path))
     const all = await hub.listFiles(loc.repo, sha, globBase(loc.path))
     const re = globToRegExp(loc.path)
     const hits = all.filter((f) => re.test(f.path))
     if (!hits.length) throw missing(`${where}: the pattern matches no file.${suggest(all.map((f) => f.path).filter(isData))}`)
     return hits
   }
+  if (opts.split) known('')
   const all = await hub.listFiles(loc.repo, sha)
   if (!opts.split)
     throw new RmbenchError('E_HUB_URI', `${where}: name a file (…/<path or glob>) or a split (split: <name>) of this dataset.${suggest(all.map((f) => f.path).filter(isData))}`)

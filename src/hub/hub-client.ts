@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { RmbenchError, isRmbenchError } from '../errors.ts'
-import { CacheLayout } from './cache-layout.ts'
+import { CacheLayout, safeSegments } from './cache-layout.ts'
 import { hubHttpError, hubUnreachable, type HubTarget } from './hub-errors.ts'
 import { formatLocation, type RepoRef } from './hub-uri.ts'
 import type { HubSettings } from './settings.ts'
@@ -103,15 +103,27 @@ export class Hub {
 
   /** Files of a repository at a commit (under a folder when given), from the tree API or the cached snapshot when offline. */
   async listFiles(repo: RepoRef, sha: string, under = ''): Promise<HubFile[]> {
-    if (this.settings.offline) return this.cache.listSnapshot(repo, sha, under)
+    // Offline: the list recorded when this was listed online, else what the snapshot holds (listingKnown says which).
+    if (this.settings.offline) return this.cache.readListing(repo, sha, under) ?? this.cache.listSnapshot(repo, sha, under)
     const lib = await this.hub()
     const p = this.params({ what: `listing ${formatLocation({ repo, revision: sha, path: under })}`, repo: repo.name })
     const out: HubFile[] = []
     await rethrow(async () => {
       for await (const e of lib.listFiles({ repo: { type: repo.type, name: repo.name }, revision: sha, path: under || undefined, recursive: true, ...p }))
-        if (e.type === 'file') out.push({ path: e.path, size: e.lfs?.size ?? e.size, oid: e.oid, lfsSha256: e.lfs?.oid })
+        if (e.type === 'file') {
+          // A hostile or broken hub cannot name a path outside the snapshot.
+          safeSegments(e.path, `the hub's listing of ${formatLocation({ repo, revision: sha, path: under })} names a file path`)
+          out.push({ path: e.path, size: e.lfs?.size ?? e.size, oid: e.oid, lfsSha256: e.lfs?.oid })
+        }
     })
-    return out.sort((a, b) => (a.path < b.path ? -1 : 1))
+    out.sort((a, b) => (a.path < b.path ? -1 : 1))
+    this.cache.writeListing(repo, sha, under, out)
+    return out
+  }
+
+  /** Offline: whether the whole list of a snapshot folder is known (recorded online), not just what the cache holds. */
+  listingKnown(repo: RepoRef, sha: string, under = ''): boolean {
+    return !this.settings.offline || this.cache.readListing(repo, sha, under) !== null
   }
 
   /** A local path for a file of a snapshot: the cache when it has it, else downloaded (resuming a partial blob) and verified. */

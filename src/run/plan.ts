@@ -46,9 +46,22 @@ export function requestKey(r: TaskRequest): string {
   return hashTexts(parts)
 }
 
-/** Whether a request key falls in a shard: a deterministic 1/N split by the key's hash, the same on every machine. */
-export function inShard(key: string, shard: Shard | undefined): boolean {
-  return !shard || Number.parseInt(key.slice(0, 12), 16) % shard.count === shard.index - 1
+/** Requests per chunk: what is scored (and made durable) between two appends to the store. */
+export function chunkSize(batchSize: number): number {
+  return Math.max(batchSize * 4, 64)
+}
+
+/**
+ * A shard's part of the plan: whole chunks, cut from the full sorted plan exactly as an unsharded run cuts them
+ * (chunk i to shard i mod N), so every batch — and so every float an ONNX model computes, padding included — is
+ * the unsharded run's, and merged shards equal it byte for byte. Only the plan's last chunk can be short, and it
+ * stays last, so the scoring loop cuts the shard's list back into the same chunks.
+ */
+export function shardChunks<T>(sorted: T[], batchSize: number, shard: Shard): T[] {
+  const size = chunkSize(batchSize)
+  const out: T[] = []
+  for (let i = 0, c = 0; i < sorted.length; i += size, c++) if (c % shard.count === shard.index - 1) out.push(...sorted.slice(i, i + size))
+  return out
 }
 
 /** Settled: scored, or failed and not to be asked again. */
@@ -68,7 +81,7 @@ export function planRequests(requests: TaskRequest[], runner: Runner, store: Sco
   for (const r of requests) {
     const k = runner.perExample ? hashOf([r.exampleId, r.role]) : requestKey(r)
     keys.set(r, k)
-    if (!unique.has(k) && inShard(k, o.shard)) unique.set(k, r)
+    if (!unique.has(k)) unique.set(k, r)
   }
   const todo: PlannedRequest[] = []
   let cached = 0
@@ -84,5 +97,15 @@ export function planRequests(requests: TaskRequest[], runner: Runner, store: Sco
     todo.push({ key, request, size: runner.sizeOf ? runner.sizeOf(request) : request.response.length, ...(lm ? { lm } : {}) })
   }
   todo.sort((a, b) => a.size - b.size || (a.key < b.key ? -1 : 1))
-  return { keys, todo, unique: unique.size, cached, failedBefore, fromCache }
+  if (!o.shard) return { keys, todo, unique: unique.size, cached, failedBefore, fromCache }
+  const mine = new Set(shardChunks(todo, runner.batchSize, o.shard).map((p) => p.key))
+  const kept = (key: string) => mine.has(key)
+  return {
+    keys,
+    todo: todo.filter((p) => kept(p.key)),
+    unique: mine.size,
+    cached: todo.filter((p) => kept(p.key) && (store.get(runner.fingerprint, p.key) || o.cache?.get(p.key))).length,
+    failedBefore: todo.filter((p) => kept(p.key) && !store.get(runner.fingerprint, p.key) && !o.cache?.get(p.key) && !o.retryErrors && store.getAny(runner.fingerprint, p.key)?.error).length,
+    fromCache: fromCache.filter(([key]) => kept(key)),
+  }
 }

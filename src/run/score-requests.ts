@@ -1,6 +1,8 @@
 import { RmbenchError } from '../errors.ts'
 import type { Runner, Scored } from '../runners/types.ts'
-import { isSettled, type PlannedRequest } from './plan.ts'
+import { chunkSize, isSettled, type PlannedRequest } from './plan.ts'
+
+export { chunkSize }
 import type { ScoreStore } from './score-store.ts'
 
 /** Progress of the scoring loop: `done` of `total` unique requests are settled (scored or already stored). */
@@ -17,11 +19,6 @@ export function scorerFor(runner: Runner, lm: string | undefined): (batch: Plann
   if (!named?.logprob)
     throw new RmbenchError('E_MODEL_SPEC', `this suite needs log-probabilities from an LM named '${lm}', and model '${runner.id}' has ${runner.lms ? `LMs ${Object.keys(runner.lms).join(', ')}` : runner.logprob ? "one LM (used as 'policy')" : 'none'}. Pass it with --lm ${lm}=<spec>.`)
   return named.logprob.bind(named)
-}
-
-/** Requests per chunk: what is scored (and made durable) between two appends to the store. */
-export function chunkSize(batchSize: number): number {
-  return Math.max(batchSize * 4, 64)
 }
 
 /** Options of the scoring loop. */

@@ -67,6 +67,7 @@ t.test("README's commands run as written, and its outputs have the output's shap
   // What README claims of the files those commands made.
   const results = (dir: string) => JSON.parse(readFileSync(join(d, dir, 'results.json'), 'utf8'))
   t.same(results('reports/merged').metrics, results('reports/tour-rm').metrics, 'shards merged: the metrics of the unsharded run')
+  t.equal(readFileSync(join(d, 'reports/merged/scores.jsonl'), 'utf8'), readFileSync(join(d, 'reports/tour-rm/scores.jsonl'), 'utf8'), 'and its scores.jsonl, byte for byte')
   t.ok(existsSync(join(d, 'reports/site/index.html')), 'the tour wrote a leaderboard')
   t.ok(existsSync(join(d, 'reports/tour-rm/charts/subset-accuracy.png')), 'report --png wrote PNG charts')
 })

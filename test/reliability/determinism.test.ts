@@ -37,9 +37,9 @@ t.test('the same run twice: byte-identical results.json apart from declared vola
   }
 })
 
-t.test('batch size 1 vs 64 and 1 vs 2 threads: equal scores within 1e-5', async (t) => {
+t.test('batch size 1 vs 64 and 1 vs 2 threads, either padding side: equal scores within 1e-5', async (t) => {
   const d = tmp()
-  const variants = ['batch_size=1&threads=1', 'batch_size=64&threads=1', 'batch_size=64&threads=2', 'batch_size=7&threads=2']
+  const variants = ['batch_size=1&threads=1', 'batch_size=64&threads=1', 'batch_size=64&threads=2', 'batch_size=7&threads=2', 'batch_size=64&threads=1&padding_side=left', 'batch_size=7&threads=2&padding_side=left']
   for (const v of variants) t.equal((await cliAsync(['run', 'suites/quickstart', '-q', '--model', `onnx:fixtures/quickstart-rm?${v}`, '--out', join(d, v)])).code, 0)
   const base = scores(join(d, variants[0]))
   let worst = 0
@@ -51,6 +51,26 @@ t.test('batch size 1 vs 64 and 1 vs 2 threads: equal scores within 1e-5', async 
   }
   figures['largest score difference (×1e-9)'] = Math.round(worst * 1e9)
   t.ok(worst <= 1e-5, `largest |Δ| ${worst}`)
+})
+
+t.test('shards merged equal the unsharded run byte for byte (an ONNX model, cold: the same chunks, so the same batches)', async (t) => {
+  const d = tmp()
+  const model = ['--model', 'onnx:fixtures/quickstart-rm', '-q']
+  t.equal((await cliAsync(['run', 'suites/quickstart', ...model, '--out', join(d, 'whole')])).code, 0)
+  for (const n of [2, 3]) {
+    const dirs = []
+    for (let i = 1; i <= n; i++) {
+      dirs.push(join(d, `${n}-${i}`))
+      t.equal((await cliAsync(['run', 'suites/quickstart', ...model, '--shard', `${i}/${n}`, '--out', dirs[i - 1]])).code, 0)
+    }
+    t.equal((await cliAsync(['merge', ...dirs, '--out', join(d, `merged-${n}`)])).code, 0)
+    for (const f of ['scores.jsonl', 'worst.json']) {
+      figures['result files compared byte for byte']++
+      t.ok(readFileSync(join(d, `merged-${n}`, f)).equals(readFileSync(join(d, 'whole', f))), `${n} shards: ${f} byte for byte`)
+    }
+    const [a, b] = [join(d, `merged-${n}`), join(d, 'whole')].map((x) => JSON.parse(readFileSync(join(x, 'results.json'), 'utf8')))
+    t.same(a.metrics, b.metrics, `${n} shards: the same metrics and intervals`)
+  }
 })
 
 t.teardown(() => recordFigures('6 determinism', figures))

@@ -52,7 +52,8 @@ t.test('faults that outlast the retries fail loudly, with counts; a failure is n
   figures['faulty runs']++
   figures['requests served'] += s.stats.requests
   figures['faults injected'] += faultCount(s)
-  t.equal(r.code, 0)
+  t.equal(r.code, 3, 'exit 3: completed with failures')
+  t.match(r.stderr, /rmbench: completed with failures: \d+ of 60 examples failed/)
   const res = results(out)
   t.equal(res.complete, false, 'marked partial')
   t.ok(res.counts.failed > 0, `${res.counts.failed} failed`)
