@@ -32,6 +32,8 @@ t.test('margins: chosen − best rejected; the style matrix averages its diagona
   t.ok(layer.length > 3)
   const v = values(c.spec)
   t.same(v.map((r) => [r.group, r.n, r.median, r.wrong]), [['x', 2, -0.5, '50% < 0'], ['y', 1, 4, '0% < 0']])
+  const ties = values(marginDistributionChart('pairwise', [row('a', 't', 1, 1), row('b', 't', 2, 2), row('c', 'u', 1, 2)])!.spec)
+  t.same(ties.map((r) => [r.group, r.wrong]), [['t', 'all ties'], ['u', '100% < 0']], 'a subset whose margins are all 0 says so, not "0% < 0"')
   t.equal(marginDistributionChart('pairwise', []), null, 'no rows, no chart')
 })
 

@@ -38,7 +38,7 @@ export function marginDistributionChart(task: string, rows: ChartRow[]): Chart |
   if (!byGroup.size) return null
   const values = [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([g, v]) => {
     const b = boxStats(g, v)
-    return { ...b, q1: round4(b.q1), median: round4(b.median), q3: round4(b.q3), lo: round4(b.lo), hi: round4(b.hi), min: round4(b.min), max: round4(b.max), wrong: `${(100 * b.negative).toFixed(0)}% < 0` }
+    return { ...b, q1: round4(b.q1), median: round4(b.median), q3: round4(b.q3), lo: round4(b.lo), hi: round4(b.hi), min: round4(b.min), max: round4(b.max), wrong: b.min === 0 && b.max === 0 ? 'all ties' : `${(100 * b.negative).toFixed(0)}% < 0` }
   })
   const what = task === 'style-matrix' ? 'mean of chosen − rejected over the three same-style pairs' : task === 'best-of-n' ? 'first correct − best incorrect' : 'chosen − rejected'
   const y = { field: 'group', type: 'nominal', title: null, sort: null }

@@ -46,7 +46,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; }
 th[aria-sort="descending"] button::after { content: " ▼"; } th[aria-sort="ascending"] button::after { content: " ▲"; }
 .g1 { background: #eef7ee; } .flag { color: #b35900; font-size: .85rem; } .muted { color: #666; font-size: .9rem; }
-input[type=search] { font: inherit; padding: .3rem .5rem; width: 20rem; }
+input[type=search] { font: inherit; padding: .3rem .5rem; width: 20rem; max-width: 100%; box-sizing: border-box; }
+.wide { overflow-x: auto; max-width: 100%; } p, h2 { overflow-wrap: anywhere; }
 `
 
 function cells(s: SuiteBoard, r: BoardRow): string {
@@ -69,7 +70,8 @@ function table(s: SuiteBoard, rows: BoardRow[]): string {
   const th = (label: string, num = true) => `<th${num ? ' class="num"' : ''}><button type="button">${htmlText(label)}</button></th>`
   const head = [th('rank'), th('group'), th('model', false), th('score'), '<th class="num">CI</th>', ...s.columns.map((c) => th(c)), th('scored'), '<th>provenance</th>'].join('')
   const body = rows.map((r) => `<tr data-model="${htmlText(r.model)}"${r.group === 1 ? ' class="g1"' : ''}>${cells(s, r)}</tr>`).join('\n')
-  return `<table class="board"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`
+  // A table wider than a phone scrolls inside its own box; the page itself never scrolls sideways.
+  return `<div class="wide"><table class="board"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`
 }
 
 /** index.html: one sortable, filterable table per suite; works from file:// with no network. */

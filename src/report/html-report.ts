@@ -20,13 +20,17 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
 .headline { font-size: 1.25rem; margin: .5rem 0 1rem; } .headline b { font-size: 1.6rem; }
 .warn { background: #fff4e5; border-left: 4px solid #e67e22; padding: .5rem .75rem; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 1.25rem; }
-figure { margin: 0; border: 1px solid #e5e5e5; border-radius: 6px; padding: .5rem; overflow-x: auto; }
+/* One column where two would not fit (min(100%, …) keeps a narrow screen from overflowing), charts scaled down
+   to their card, never cut off behind a scrollbar; the SVG's viewBox keeps its proportions. */
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 480px), 1fr)); gap: 1.25rem; }
+figure { margin: 0; border: 1px solid #e5e5e5; border-radius: 6px; padding: .5rem; min-width: 0; }
+figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: .85rem; margin-top: .25rem; }
-table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; } th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; white-space: nowrap; }
 .worst td { max-width: 28rem; white-space: pre-wrap; word-break: break-word; font-size: .85rem; }
 .muted { color: #666; } code { font-size: .85em; }
+h1, h2, p, li, figcaption { overflow-wrap: anywhere; }
 `
 
 function metricRows(m: Metrics, keys: string[], strip: string): string {

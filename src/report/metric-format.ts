@@ -2,7 +2,8 @@ import type { Metrics } from '../tasks/types.ts'
 
 /** A metric's value as reports print it: correlations, κ and rating differences as numbers; accuracies and shares in %. */
 export function formatMetric(key: string, v: number): string {
-  if (!Number.isFinite(v)) return String(v)
+  // A metric that is undefined here (no pair of its kind, a 0/0) is a dash, never "NaN" on a page or a console.
+  if (!Number.isFinite(v)) return '—'
   return /spearman|kappa|pointwise/.test(key) ? v.toFixed(3) : (100 * v).toFixed(2)
 }
 

@@ -91,7 +91,7 @@ t.test('headless Chromium: sort by a column, filter, follow a model link; names 
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
   page.on('dialog', (dg) => { problems.push(`dialog: ${dg.message()}`); void dg.dismiss() })
   await page.goto(`file://${join(out, 'index.html')}`)
-  const models = () => page.$$eval('table.board:first-of-type tbody tr:not([hidden])', (trs) => trs.map((tr) => tr.getAttribute('data-model')))
+  const models = () => page.$$eval('table.board >> nth=0 >> tbody tr:not([hidden])', (trs) => trs.map((tr) => tr.getAttribute('data-model')))
   t.same(await models(), ['precomputed-partial', 'precomputed-top', 'precomputed-close', 'precomputed-mid', `precomputed-${EVIL}`], 'ranked order first')
   await page.click('table.board >> nth=0 >> th:has-text("score") button')
   t.same(await models(), ['precomputed-partial', 'precomputed-top', 'precomputed-close', 'precomputed-mid', `precomputed-${EVIL}`], 'score descending')
