@@ -18,7 +18,26 @@ export interface LoadedRun {
   tokens: ExampleScores
 }
 
-interface RawRow { id: string; group: string; error?: unknown; raw?: { scores: Record<string, number>; tokens?: Record<string, number>; shape: [number, number]; alpha?: number } }
+interface RawRow {
+  id: string; group: string; error?: unknown
+  /** Self-preference rows: who wrote each response (or the rated one) and the gold verdict or score. */
+  models?: unknown; model?: unknown; gold?: unknown
+  raw?: { scores: Record<string, number>; tokens?: Record<string, number>; shape: [number, number]; alpha?: number; chars?: { chosen?: number[]; rejected?: number[] } }
+}
+
+/**
+ * Stand-ins for the texts, which scores.jsonl does not keep: strings of the recorded lengths (in code points), so a
+ * metric that reads a response's length (the judge's preference for the longer answer) recomputes exactly.
+ */
+const texts = (lengths: number[] | undefined, n: number): string[] => (lengths?.length === n ? lengths.map((k) => 'x'.repeat(k)) : new Array(n).fill(''))
+
+/** A self-preference row's judge data, as the task needs it to recompute its metrics. */
+function judgeOf(row: RawRow): Example['judge'] | undefined {
+  if (typeof row.gold !== 'number') return undefined
+  if (Array.isArray(row.models) && row.models.length === 2 && row.models.every((m) => typeof m === 'string')) return { models: row.models as string[], gold: row.gold }
+  if (typeof row.model === 'string') return { models: [row.model], gold: row.gold }
+  return undefined
+}
 
 /** A run's results.json alone, for runs whose per-example scores are not at hand (a committed baseline). */
 export interface ResultsOnly { label: string; file: string; result: RunResult }
@@ -47,7 +66,8 @@ function withScores(label: string, file: string, result: RunResult): LoadedRun {
     if (!row.raw || typeof row.raw.scores !== 'object' || !Array.isArray(row.raw.shape))
       throw new RmbenchError('E_RESULTS', `${scoresFile}:${line}: no 'raw' scores (written by an older rmbench?). Re-run the suite to compare it.`, { file: scoresFile, line })
     const [nc, nr] = row.raw.shape
-    examples.push({ id: String(row.id), group: String(row.group), prompt: [], chosen: new Array(nc).fill(''), rejected: new Array(nr).fill(''), ...(row.raw.alpha !== undefined ? { alpha: row.raw.alpha } : {}), origin: { file: scoresFile, line } })
+    const judge = judgeOf(row)
+    examples.push({ id: String(row.id), group: String(row.group), prompt: [], chosen: texts(row.raw.chars?.chosen, nc), rejected: texts(row.raw.chars?.rejected, nr), ...(row.raw.alpha !== undefined ? { alpha: row.raw.alpha } : {}), ...(judge ? { judge } : {}), origin: { file: scoresFile, line } })
     scores.set(String(row.id), row.raw.scores)
     if (row.raw.tokens) tokens.set(String(row.id), row.raw.tokens)
   }

@@ -4,7 +4,18 @@ import type { Metrics } from '../tasks/types.ts'
 export function formatMetric(key: string, v: number): string {
   // A metric that is undefined here (no pair of its kind, a 0/0) is a dash, never "NaN" on a page or a console.
   if (!Number.isFinite(v)) return '—'
-  return /spearman|kappa|pointwise/.test(key) ? v.toFixed(3) : (100 * v).toFixed(2)
+  return isRawMetric(key) ? v.toFixed(3) : (100 * v).toFixed(2)
+}
+
+/** Whether a metric is shown as itself (a correlation, κ, a rating difference) rather than in percent. */
+export function isRawMetric(key: string): boolean {
+  return /spearman|kappa|pointwise/.test(key)
+}
+
+/** A difference of a metric in its own unit, signed: percentage points, or raw for raw metrics; '—' when undefined. */
+export function formatDelta(key: string, d: number): string {
+  if (!Number.isFinite(d)) return '—'
+  return (d >= 0 ? '+' : '') + (isRawMetric(key) ? d.toFixed(3) : (100 * d).toFixed(2))
 }
 
 /** A share in percent with two decimals; '—' when undefined (NaN, or an infinite difference). */

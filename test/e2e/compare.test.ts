@@ -60,3 +60,16 @@ t.test('compare refuses what cannot be compared, with coded errors', async (t) =
     t.notMatch(r.stderr, /\n\s+at /, `${name}: no stack trace`)
   }
 })
+
+t.test('self-preference runs compare in their own units: κ as in the report, lengths recomputed exactly', async (t) => {
+  const d = tmp()
+  const judge = ['--model', 'verdicts:./suites/self-preference-mini/judge-lm-verdicts.jsonl', '-q']
+  for (const x of ['a', 'b']) t.equal(cli(['run', 'suites/self-preference-mini', ...judge, '--out', join(d, x)]).code, 0)
+  const r = cli(['compare', join(d, 'a'), join(d, 'b'), '--json'])
+  t.equal(r.code, 0, r.stderr)
+  const c = JSON.parse(r.stdout)
+  const res = JSON.parse(readFileSync(join(d, 'a', 'results.json'), 'utf8'))
+  for (const k of ['kappa', 'dbg', 'length/judge-prefers-longer', 'agreement']) t.equal(c.metrics.find((m: { metric: string }) => m.metric === k)?.a, res.metrics[k].value, `${k}: recomputed from scores.jsonl equals the run's own`)
+  const table = cli(['compare', join(d, 'a'), join(d, 'b')]).stdout
+  t.match(table, new RegExp(`\\nkappa\\s+${res.metrics.kappa.value.toFixed(3)}\\s+${res.metrics.kappa.value.toFixed(3)}\\s+\\+0\\.000`), 'κ printed as the report prints it (0.421), not as points')
+})

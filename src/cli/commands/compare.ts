@@ -7,7 +7,7 @@ import { assertSameSuite, comparePaired, type Comparison } from '../../compare/p
 import { compareUnpaired } from '../../compare/unpaired-comparison.ts'
 import { RmbenchError } from '../../errors.ts'
 import { strictNumber } from '../../util/strict-number.ts'
-import { formatPercent } from '../../report/metric-format.ts'
+import { formatDelta, formatMetric, isRawMetric } from '../../report/metric-format.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import type { CliIO } from '../output.ts'
 
@@ -16,17 +16,19 @@ interface CompareFlags {
   baseline?: string; candidate?: string; maxDrop?: string; gate?: string[]; junit?: string; markdown?: string
 }
 
-const pct = formatPercent
-const signed = (x: number) => (Number.isFinite(x) ? (x >= 0 ? '+' : '') + (100 * x).toFixed(2) : '—')
+
 const pval = (p: number | undefined) => (p === undefined ? '' : fmtP(p).replace('—', ''))
 const TESTS = { 'mcnemar-exact': 'McNemar', 'paired-bootstrap': 'bootstrap', 'unpaired-normal': 'unpaired' }
 
-/** The comparison as an aligned table (points = percentage points). */
+/**
+ * The comparison as an aligned table: each metric in the unit its reports use (percent, and Δ in percentage points;
+ * correlations and κ as themselves, Δ in their own units), so a number means the same on every page.
+ */
 export function formatComparison(c: Comparison): string {
   const head = ['metric', 'A', 'B', 'Δ (pts)', `${Math.round(c.confidence * 100)}% CI`, 'p', 'p (Holm)', 'test', 'MDE', 'n']
   const rows = c.metrics.map((m) => [
-    m.metric, pct(m.a), pct(m.b), signed(m.delta), `[${signed(m.ci[0])}, ${signed(m.ci[1])}]`, pval(m.p), pval(m.pHolm),
-    m.test === 'mcnemar-exact' ? `McNemar ${m.discordant!.join('/')}` : TESTS[m.test], pct(m.mde), String(m.n),
+    m.metric, formatMetric(m.metric, m.a), formatMetric(m.metric, m.b), formatDelta(m.metric, m.delta), `[${formatDelta(m.metric, m.ci[0])}, ${formatDelta(m.metric, m.ci[1])}]`, pval(m.p), pval(m.pHolm),
+    m.test === 'mcnemar-exact' ? `McNemar ${m.discordant!.join('/')}` : TESTS[m.test], formatMetric(m.metric, m.mde), String(m.n),
   ])
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (r: string[]) => r.map((x, i) => (i === 0 || i === 7 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ').trimEnd()
@@ -40,8 +42,9 @@ export function formatComparison(c: Comparison): string {
     line(head),
     ...rows.map(line),
     '',
-    sig.length ? `significant at α = ${c.alpha}: ${sig.map((m) => `${m.metric} ${signed(m.delta)}`).join(', ')}` : `no difference is significant at α = ${c.alpha}`,
+    sig.length ? `significant at α = ${c.alpha}: ${sig.map((m) => `${m.metric} ${formatDelta(m.metric, m.delta)}`).join(', ')}` : `no difference is significant at α = ${c.alpha}`,
     'MDE: the smallest difference this many examples detects with 80% power. McNemar a/b = pairs only A got right / only B got right.',
+    ...(c.metrics.some((m) => isRawMetric(m.metric)) ? ['Correlations and κ are shown as themselves (as in the reports), their Δ and MDE in their own units, not points.'] : []),
     '',
   ].join('\n')
 }
