@@ -7,17 +7,12 @@ import type { Example, Message } from './types.ts'
 /** Columns read when a suite maps none: RewardBench's own names. */
 export const DEFAULT_FIELDS = { id: 'id', prompt: 'prompt', chosen: 'chosen', rejected: 'rejected', group: 'subset' } as const
 
-/** Reads a possibly dotted column (`meta.subset`) from a row: own properties only (see ownField). */
-const pick = ownField
-
-type Where = ValueSource
-
-function fail(where: Where, msg: string, field?: string): never {
+function fail(where: ValueSource, msg: string, field?: string): never {
   throw new RmbenchError(field ? 'E_DATA_FIELD' : 'E_DATA_ROW', `${where.file}:${where.line}: ${msg}`, { ...where, field })
 }
 
-function required(row: Record<string, unknown>, column: string, field: string, where: Where): unknown {
-  const v = pick(row, column)
+function required(row: Record<string, unknown>, column: string, field: string, where: ValueSource): unknown {
+  const v = ownField(row, column)
   if (v === undefined) {
     const cols = Object.keys(row).slice(0, 12).join(', ')
     fail(where, `column '${column}' (for ${field}) not found; the row has: ${cols}. Map the right column in the suite's data.fields.${field}.`, field)
@@ -25,7 +20,7 @@ function required(row: Record<string, unknown>, column: string, field: string, w
   return v
 }
 
-function text(v: unknown, field: string, where: Where): string {
+function text(v: unknown, field: string, where: ValueSource): string {
   if (typeof v === 'string') return v
   fail(where, `${field} must be a string, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}. Map a text column, or fix the row.`, field)
 }
@@ -39,7 +34,7 @@ function isConversation(v: unknown): v is Message[] {
 }
 
 /** A response as a conversation (UltraFeedback, HH in messages form): the text is its final assistant turn. */
-function finalTurn(v: Message[], field: string, where: Where): string {
+function finalTurn(v: Message[], field: string, where: ValueSource): string {
   const last = v[v.length - 1]
   if (last.role !== 'assistant') fail(where, `${field} is a conversation whose last message is from '${last.role}'; a response must end with the assistant's turn.`, field)
   return last.content
@@ -49,7 +44,7 @@ function finalTurn(v: Message[], field: string, where: Where): string {
  * A response column holds one text, a conversation ending with the assistant's turn, or a non-empty list of
  * either (best-of-n, style variants).
  */
-function texts(v: unknown, field: string, where: Where): string[] {
+function texts(v: unknown, field: string, where: ValueSource): string[] {
   if (typeof v === 'string') return [v]
   if (isConversation(v)) return [finalTurn(v, field, where)]
   if (Array.isArray(v) && v.length > 0) return v.map((x, i) => (isConversation(x) ? finalTurn(x, `${field}[${i}]`, where) : text(x, `${field}[${i}]`, where)))
@@ -57,8 +52,8 @@ function texts(v: unknown, field: string, where: Where): string[] {
 }
 
 /** The turns before the response, when the response column is a whole conversation (and the data has no prompt column). */
-function promptFromConversation(row: Record<string, unknown>, columns: string[], where: Where): Message[] | undefined {
-  const convs = columns.map((c) => pick(row, c))
+function promptFromConversation(row: Record<string, unknown>, columns: string[], where: ValueSource): Message[] | undefined {
+  const convs = columns.map((c) => ownField(row, c))
   if (!convs.every(isConversation)) return undefined
   const heads = (convs as Message[][]).map((c) => c.slice(0, -1))
   if (heads[0].length === 0) return undefined
@@ -68,20 +63,20 @@ function promptFromConversation(row: Record<string, unknown>, columns: string[],
 }
 
 /** A prompt is a string or a list of {role, content} messages (multi-turn). */
-function messages(v: unknown, where: Where): Message[] {
+function messages(v: unknown, where: ValueSource): Message[] {
   if (typeof v === 'string') return [{ role: 'user', content: v }]
   if (isConversation(v)) return v.map((m) => ({ role: m.role, content: m.content }))
   fail(where, `prompt must be a string or a non-empty list of {role, content} messages, got ${JSON.stringify(v)?.slice(0, 80)}.`, 'prompt')
 }
 
 /** Maps one raw row to an Example with the suite's field map (chosen/rejected or label-indexed responses). */
-export function mapRow(raw: unknown, fields: FieldMap | undefined, where: Where, defaults: { group?: string; idPrefix: string }): Example {
+export function mapRow(raw: unknown, fields: FieldMap | undefined, where: ValueSource, defaults: { group?: string; idPrefix: string }): Example {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(where, `a row must be an object with named columns, got ${Array.isArray(raw) ? 'array' : typeof raw}.`)
   const row = raw as Record<string, unknown>
   const f = { ...DEFAULT_FIELDS, ...fields }
   // Without a prompt column, conversation-shaped responses carry the prompt as their leading turns.
   const pairColumns = fields?.models && fields.responses ? fields.responses : [f.chosen, f.rejected]
-  const fromConversation = pick(row, f.prompt) === undefined && !fields?.prompt && (!fields?.responses || fields.models) && !fields?.ranked && !fields?.model ? promptFromConversation(row, pairColumns, where) : undefined
+  const fromConversation = ownField(row, f.prompt) === undefined && !fields?.prompt && (!fields?.responses || fields.models) && !fields?.ranked && !fields?.model ? promptFromConversation(row, pairColumns, where) : undefined
   const prompt = fromConversation ?? messages(required(row, f.prompt, 'prompt', where), where)
   let chosen: string[]
   let rejected: string[]
@@ -118,9 +113,9 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: Where,
     rejected = texts(required(row, f.rejected, 'rejected', where), `rejected ('${f.rejected}')`, where)
   }
   // id and group are optional unless the suite maps them explicitly.
-  const idRaw = fields?.id ? required(row, f.id, 'id', where) : pick(row, f.id)
+  const idRaw = fields?.id ? required(row, f.id, 'id', where) : ownField(row, f.id)
   // A source's constant group wins over the default 'subset' column; an explicitly mapped column wins over both.
-  const groupRaw = fields?.group ? required(row, f.group, 'group', where) : defaults.group !== undefined ? defaults.group : pick(row, f.group)
+  const groupRaw = fields?.group ? required(row, f.group, 'group', where) : defaults.group !== undefined ? defaults.group : ownField(row, f.group)
   // Absent, they default; present, they are names (a string or an integer), read strictly.
   const id = idRaw === undefined ? `${defaults.idPrefix}:${where.line}` : nameValue(idRaw, `id '${f.id}'`, where)
   const group = groupRaw === undefined ? (defaults.group ?? 'default') : nameValue(groupRaw, `group '${f.group}'`, where)

@@ -1,4 +1,5 @@
 import { RmbenchError } from '../errors.ts'
+import { strictNumber } from '../util/strict-number.ts'
 
 /** Where a value came from, for messages: file, line, and whether the format stores every value as text (CSV). */
 export interface ValueSource { file: string; line: number; textual?: boolean }
@@ -41,8 +42,6 @@ export function nameValue(v: unknown, field: string, at: ValueSource): string {
   fail(at, field, `${field} must be a non-empty string or an integer, got ${shown(v)}. Map another column, or fix the row.`)
 }
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-
 /**
  * A number: a finite JSON number (or parquet INT64), or, in a format that stores text (CSV), a decimal written out
  * in full. Never true, null, "", [0.5] or " 1", and never a JSON string: `Number()` would take them all.
@@ -51,7 +50,7 @@ export function numberValue(v: unknown, field: string, at: ValueSource, range?: 
   let n: number | undefined
   if (typeof v === 'number') n = v
   else if (typeof v === 'bigint') n = Number(v)
-  else if (at.textual && typeof v === 'string' && DECIMAL.test(v)) n = Number(v)
+  else if (at.textual && typeof v === 'string') n = strictNumber(v)
   const want = range ? `a number in [${range[0]}, ${range[1]}]` : 'a finite number'
   if (n === undefined || !Number.isFinite(n)) fail(at, field, `${field} must be ${want}, got ${shown(v)}.`)
   if (range && !(n >= range[0] && n <= range[1])) fail(at, field, `${field} must be ${want}, got ${shown(v)}.`)

@@ -83,29 +83,22 @@ export function planRequests(requests: TaskRequest[], runner: Runner, store: Sco
     keys.set(r, k)
     if (!unique.has(k)) unique.set(k, r)
   }
-  const todo: PlannedRequest[] = []
+  const sorted: PlannedRequest[] = [...unique].map(([key, { request, lm }]) => ({ key, request, size: runner.sizeOf ? runner.sizeOf(request) : request.response.length, ...(lm ? { lm } : {}) }))
+  sorted.sort((a, b) => a.size - b.size || (a.key < b.key ? -1 : 1))
+  const todo = o.shard ? shardChunks(sorted, runner.batchSize, o.shard) : sorted
+  const mine = o.shard ? new Set(todo.map((p) => p.key)) : null
   let cached = 0
   let failedBefore = 0
   const fromCache: Plan['fromCache'] = []
-  for (const [key, { request, lm }] of unique) {
+  // Counted in the requests' own order, over this shard's part of the plan (all of it without shards).
+  for (const key of unique.keys()) {
+    if (mine && !mine.has(key)) continue
     const hit = o.cache?.get(key)
     if (store.get(runner.fingerprint, key)) cached++
     else if (hit) {
       fromCache.push([key, hit])
       cached++
     } else if (!o.retryErrors && store.getAny(runner.fingerprint, key)?.error) failedBefore++
-    todo.push({ key, request, size: runner.sizeOf ? runner.sizeOf(request) : request.response.length, ...(lm ? { lm } : {}) })
   }
-  todo.sort((a, b) => a.size - b.size || (a.key < b.key ? -1 : 1))
-  if (!o.shard) return { keys, todo, unique: unique.size, cached, failedBefore, fromCache }
-  const mine = new Set(shardChunks(todo, runner.batchSize, o.shard).map((p) => p.key))
-  const kept = (key: string) => mine.has(key)
-  return {
-    keys,
-    todo: todo.filter((p) => kept(p.key)),
-    unique: mine.size,
-    cached: todo.filter((p) => kept(p.key) && (store.get(runner.fingerprint, p.key) || o.cache?.get(p.key))).length,
-    failedBefore: todo.filter((p) => kept(p.key) && !store.get(runner.fingerprint, p.key) && !o.cache?.get(p.key) && !o.retryErrors && store.getAny(runner.fingerprint, p.key)?.error).length,
-    fromCache: fromCache.filter(([key]) => kept(key)),
-  }
+  return { keys, todo, unique: mine ? mine.size : unique.size, cached, failedBefore, fromCache }
 }

@@ -1,8 +1,6 @@
 import { RmbenchError } from '../errors.ts'
 import type { Runner, Scored } from '../runners/types.ts'
 import { chunkSize, isSettled, type PlannedRequest } from './plan.ts'
-
-export { chunkSize }
 import type { ScoreStore } from './score-store.ts'
 
 /** Progress of the scoring loop: `done` of `total` unique requests are settled (scored or already stored). */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readTextFile } from '../util/regular-file.ts'
 import { nameValue } from '../data/strict-values.ts'
-import { duplicateKey } from '../data/formats/duplicate-keys.ts'
+import { assertNoDuplicateKey } from '../data/formats/duplicate-keys.ts'
 import { RmbenchError } from '../errors.ts'
 
 /**
@@ -22,8 +22,7 @@ export function readIdLines<T>(file: string, shape: string, what: string): Map<s
     }
     if (row === null || typeof row !== 'object' || Array.isArray(row) || !Object.hasOwn(row, 'id'))
       throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: each line needs an "id": ${shape}.`, { file, line: i + 1 })
-    const dup = duplicateKey(raw)
-    if (dup) throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: key '${dup.key}' appears twice in one object; JSON keeps only the last one, so remove the other.`, { file, line: i + 1 })
+    assertNoDuplicateKey(raw, file, i + 1)
     // Ids as the data reads them: a string or an integer, 1 and "1" the same.
     const id = nameValue(row.id, 'id', { file, line: i + 1 })
     if (out.has(id)) throw new RmbenchError('E_DATA_ROW', `${file}:${i + 1}: id '${id}' appears twice.`, { file, line: i + 1 })

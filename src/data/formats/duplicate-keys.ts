@@ -1,3 +1,5 @@
+import { RmbenchError } from '../../errors.ts'
+
 /** Where a JSON text has an object with a key twice: the key, and the 1-based item of a top-level array it is in. */
 export interface DuplicateKey { key: string; item?: number }
 
@@ -43,4 +45,10 @@ export function duplicateKey(text: string): DuplicateKey | null {
     }
   }
   return null
+}
+
+/** Throws the coded error for a line of a JSON-lines file (data, precomputed scores, verdict logs) with a key twice. */
+export function assertNoDuplicateKey(text: string, file: string, line: number): void {
+  const dup = duplicateKey(text)
+  if (dup) throw new RmbenchError('E_DATA_ROW', `${file}:${line}: key '${dup.key}' appears twice in one object; JSON keeps only the last one, so remove the other.`, { file, line, field: dup.key })
 }

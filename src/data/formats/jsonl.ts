@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { RmbenchError } from '../../errors.ts'
-import { duplicateKey } from './duplicate-keys.ts'
+import { assertNoDuplicateKey } from './duplicate-keys.ts'
 import { assertUtf8, readSmallUtf8, WHOLE_FILE_BYTES } from './assert-utf8.ts'
 import type { DataFormat, RawRow } from '../types.ts'
 
@@ -27,8 +27,7 @@ export async function* readJsonl(file: string, wholeBytes = WHOLE_FILE_BYTES): A
     } catch (e) {
       throw new RmbenchError('E_DATA_ROW', `${file}:${n}: not valid JSON (${(e as Error).message}). Each line of a .jsonl file must be one JSON object.`, { file, line: n })
     }
-    const dup = duplicateKey(text)
-    if (dup) throw new RmbenchError('E_DATA_ROW', `${file}:${n}: key '${dup.key}' appears twice in one object; JSON keeps only the last one, so remove the other.`, { file, line: n, field: dup.key })
+    assertNoDuplicateKey(text, file, n)
     yield { row, line: n }
   }
 }
