@@ -43,7 +43,7 @@ function figure(c: RenderedChart): string {
 }
 
 /** report.html: one self-contained page (inline CSS and SVG, no script, no network) with the numbers, charts and worst examples. */
-export function htmlReport(r: RunResult, worst: WorstExample[], charts: RenderedChart[], o: { backLink?: string } = {}): string {
+export function htmlReport(r: RunResult, worst: WorstExample[], charts: RenderedChart[], o: { backLink?: string; explorer?: string } = {}): string {
   const m = r.metrics
   const title = `${r.suite.name} · ${r.model.spec}`
   const level = r.stats ? `${Math.round(r.stats.confidence * 100)}% CI` : 'CI'
@@ -52,13 +52,14 @@ export function htmlReport(r: RunResult, worst: WorstExample[], charts: Rendered
     const ci = m.score.ci ? ` <span class="muted">(${level} ${formatCi('score', m.score)})</span>` : ''
     parts.push(`<p class="headline">score <b>${formatMetric('score', m.score.value)}</b>${ci} over ${m.score.n} examples${m.score.label ? ` — ${htmlText(m.score.label)}` : ''}</p>`)
   }
+  if (o.explorer) parts.push(`<p class="explore"><a href="${htmlText(o.explorer)}">Explore all ${r.counts.examples} examples →</a> <span class="muted">filter by subset, outcome, margin, length; search the texts; each example side by side</span></p>`)
   if (!r.complete) parts.push(`<p class="warn"><b>Incomplete run:</b> ${r.counts.failed} of ${r.counts.examples} examples failed; metrics cover the ${r.counts.scored} scored.</p>`)
   if (charts.length) parts.push('<h2>Charts</h2>', `<div class="charts">${charts.map(figure).join('\n')}</div>`)
   for (const t of metricTables(m)) {
     parts.push(`<h2>${t.title}</h2>`, '<table><thead><tr><th>metric</th><th class="num">value</th><th class="num">CI</th><th class="num">n</th></tr></thead><tbody>', metricRows(m, t.keys, t.strip), '</tbody></table>')
   }
   if (worst.length) {
-    parts.push('<h2>Worst-scored examples</h2>', '<p class="muted">Most negative reward margin (chosen − rejected) first. Text is the dataset\'s, shown as text.</p>')
+    parts.push('<h2>Worst-scored examples</h2>', `<p class="muted">Most negative reward margin (chosen − rejected) first. Text is the dataset's, shown as text.${o.explorer ? ` Every example is in the <a href="${htmlText(o.explorer)}">explorer</a>.` : ''}</p>`)
     parts.push('<table class="worst"><thead><tr><th>id</th><th>subset</th><th class="num">margin</th><th>prompt</th><th>chosen</th><th>rejected</th></tr></thead><tbody>')
     for (const w of worst) parts.push(`<tr><td>${htmlText(w.id)}</td><td>${htmlText(w.group)}</td><td class="num">${w.margin.toPrecision(4)}</td><td>${htmlText(w.prompt)}</td><td>${htmlText(w.chosen)}</td><td>${htmlText(w.rejected)}</td></tr>`)
     parts.push('</tbody></table>')

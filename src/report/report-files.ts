@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chartRows } from '../charts/chart-rows.ts'
 import { reportCharts } from '../charts/report-charts.ts'
@@ -62,6 +62,7 @@ export async function writeReports(dir: string, result: RunResult, rows: Record<
     }
   }
   writeAtomic(join(dir, 'report.md'), markdownReport(result, worst))
-  writeAtomic(join(dir, 'report.html'), htmlReport(result, worst, rendered))
+  // The explorer is written by the run (it needs the dataset's text); a report re-written later links it still.
+  writeAtomic(join(dir, 'report.html'), htmlReport(result, worst, rendered, existsSync(join(dir, 'explorer.html')) ? { explorer: 'explorer.html' } : {}))
   return [...files, 'report.md', 'report.html']
 }

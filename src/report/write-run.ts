@@ -6,17 +6,26 @@ import { writeReports, type ReportOptions } from './report-files.ts'
 import type { RunResult } from './types.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
 import type { WorstExample } from './worst-examples.ts'
+import type { ExplorerWriter } from './explorer/explorer-page.ts'
+import { runExplorerMeta } from './explorer/run-explorer.ts'
 
 /** A streamed run's rows: scores.jsonl is written already; the charts draw a uniform sample of it. */
 export interface StreamedRows { sample: Record<string, unknown>[] }
 
+/** The run's explorer.html, fed with its examples while they were scored: finished here, before report.html links it. */
+export interface RunExplorer { writer: ExplorerWriter; marginLabel: string }
+
 /**
- * Writes scores.jsonl (one line per example), worst.json, the reports (report.md, report.html, charts/), then
- * results.json, validated against its schema, last: its presence means the run folder is whole.
+ * Writes scores.jsonl (one line per example), worst.json, explorer.html, the reports (report.md, report.html,
+ * charts/), then results.json, validated against its schema, last: its presence means the run folder is whole.
  */
-export async function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[] | StreamedRows, worst: WorstExample[] = [], o: ReportOptions = {}): Promise<void> {
+export async function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[] | StreamedRows, worst: WorstExample[] = [], o: ReportOptions & { explorer?: RunExplorer } = {}): Promise<void> {
   const problems = formatSchemaErrors(schemaErrors('results', result))
-  if (problems.length) throw new RmbenchError('E_RESULTS', `results do not match schemas/results.schema.json: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`)
+  if (problems.length) {
+    o.explorer?.writer.abandon()
+    throw new RmbenchError('E_RESULTS', `results do not match schemas/results.schema.json: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`)
+  }
+  o.explorer?.writer.finish(runExplorerMeta(result, o.explorer.marginLabel))
   if (Array.isArray(rows)) writeAtomic(join(outDir, 'scores.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''))
   writeAtomic(join(outDir, 'worst.json'), JSON.stringify(worst, null, 2) + '\n')
   await writeReports(outDir, result, Array.isArray(rows) ? rows : rows.sample, worst, o)

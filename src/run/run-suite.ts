@@ -5,6 +5,8 @@ import { RmbenchError } from '../errors.ts'
 import type { Hub } from '../hub/hub-client.ts'
 import type { RunProgress, RunResult } from '../report/types.ts'
 import { writeRun } from '../report/write-run.ts'
+import { ExplorerWriter } from '../report/explorer/explorer-page.ts'
+import { runExplorerItem } from '../report/explorer/run-explorer.ts'
 import { worstExamples } from '../report/worst-examples.ts'
 import type { Runner } from '../runners/types.ts'
 import type { Suite } from '../suite/types.ts'
@@ -168,7 +170,9 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
     counts: { examples: data.examples.length, scored: byExample.size, failed: failed.size, requests: requests.length, unique: plan.unique, cached: plan.cached },
     failed,
   })
-  await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn, memo: o.cache })
+  const writer = new ExplorerWriter(join(outDir, 'explorer.html'))
+  for (const ex of data.examples) writer.add(runExplorerItem(task, spec, ex, byExample.get(ex.id), failed.get(ex.id)))
+  await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn, memo: o.cache, explorer: { writer, marginLabel: task.marginLabel ?? 'margin' } })
   o.onProgress?.({ phase: 'done', done: plan.todo.length, total: plan.todo.length, cached: plan.cached, errors: failed.size, elapsedMs: finished.getTime() - started.getTime() })
   return { result, outDir, interrupted: false, scored: byExample.size, failedBefore: plan.failedBefore }
 }

@@ -4,6 +4,8 @@ import { canStreamSources, streamDataset, type StreamedDataset } from '../data/s
 import type { Example } from '../data/types.ts'
 import { WorstKeeper } from '../report/worst-examples.ts'
 import { writeRun } from '../report/write-run.ts'
+import { ExplorerWriter } from '../report/explorer/explorer-page.ts'
+import { runExplorerItem } from '../report/explorer/run-explorer.ts'
 import type { Scored } from '../runners/types.ts'
 import { createRng } from '../stats/rng.ts'
 import { TypedList } from '../util/typed-list.ts'
@@ -65,6 +67,9 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   let errors = 0
   let data: StreamedDataset | undefined
   const out = openSync(join(outDir, 'scores.jsonl'), 'w')
+  // Examples go to the explorer as they stream past: its items wait in a file, not in memory.
+  const explorer = new ExplorerWriter(join(outDir, 'explorer.html'))
+  let streamed = false
   try {
     const windows = streamDataset(sources, o.suite.dir, { limit: o.limit ?? spec.limit }, { suiteFile: relative(process.cwd(), o.suite.file), hub: o.hub }, WINDOW, (d) => (data = d))
     for await (const window of windows) {
@@ -83,8 +88,11 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
       counts.examples += window.length
       o.onProgress?.({ phase: 'score', done: counts.examples, total: counts.examples, cached: counts.cached, errors, elapsedMs: Date.now() - started.getTime() })
     }
+    streamed = true
   } finally {
     closeSync(out)
+    // An interrupted or failed run leaves no half page and no items file behind.
+    if (!streamed) explorer.abandon()
   }
   if (!data) throw new Error('stream ended without its summary')
 
@@ -97,7 +105,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const stats = attachCisRemembered(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat }, dataKey(data), o.cache ?? undefined)
   counts.failed = failed.size
   const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, metrics, stats, counts, failed })
-  await writeRun(outDir, result, { sample: sample.sort((a, b) => a.at - b.at).map((s) => s.row) }, worst.list(), { png: o.png, warn: o.warn, memo: o.cache })
+  await writeRun(outDir, result, { sample: sample.sort((a, b) => a.at - b.at).map((s) => s.row) }, worst.list(), { png: o.png, warn: o.warn, memo: o.cache, explorer: { writer: explorer, marginLabel: task.marginLabel ?? 'margin' } })
   o.onProgress?.({ phase: 'done', done: counts.examples, total: counts.examples, cached: counts.cached, errors: failed.size, elapsedMs: Date.now() - started.getTime() })
   return { result, outDir, interrupted: false, scored: counts.scored }
 
@@ -157,8 +165,10 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
     }
     if (failure) {
       failed.set(ex.id, failure)
+      explorer.add(runExplorerItem(task, spec, ex, undefined, failure))
       return { id: ex.id, group: ex.group, error: failure }
     }
+    explorer.add(runExplorerItem(task, spec, ex, s))
     counts.scored++
     const row = scoredRow(task, spec, ex, s, Object.keys(tokens).length ? tokens : undefined)
     const credit = pairCredit(s['chosen/0'], s['rejected/0'], ties)

@@ -44,6 +44,21 @@ export interface MeanStatistic {
   combine(sums: Float64Array[], counts: Float64Array): Record<string, number>
 }
 
+/**
+ * One scored example as the example explorer shows it: the credit it earned toward accuracy (1 right, 0 wrong,
+ * fractions for ties and partly right matrices; null where the task has no right answer for it), its margin
+ * (the task's own, described by `marginLabel`), whether its scores tied, the score of each response in the
+ * order chosen…, rejected…, the sections its group counts toward, and the judge's outputs where there are any.
+ */
+export interface ExampleOutcome {
+  credit: number | null
+  margin: number | null
+  tie: boolean
+  scores: (number | null)[]
+  sections?: string[]
+  judge?: Record<string, string | number | null>
+}
+
 /** A benchmark kind: turns examples into requests, and scores into metrics. */
 export interface Task {
   name: string
@@ -62,6 +77,12 @@ export interface Task {
   cluster?(example: Example, suite: SuiteSpec): string
   /** Metrics that describe the run itself (counts of failed items), not a sample estimate: no interval for them. */
   exactMetrics?: string[]
+  /** What the example explorer shows of one scored example (explorer.html): credit, margin, response scores. */
+  outcome?(example: Example, scores: Record<string, number>, suite: SuiteSpec): ExampleOutcome
+  /** Names of an example's responses, chosen… then rejected… (default: chosen, rejected, numbered when several). */
+  responseLabels?(example: Example): string[]
+  /** Words for the explorer's margin column ("chosen − rejected"). */
+  marginLabel?: string
   /** What scores.jsonl records for one scored example. */
   row(example: Example, scores: Record<string, number>, suite: SuiteSpec): ExampleRow
 }

@@ -5,6 +5,11 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex')
 }
 
+/** Base64 sha256, the form a Content-Security-Policy hash source takes. */
+export function sha256Base64(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('base64')
+}
+
 /** JSON with object keys sorted, so equal values always hash equally. */
 export function stableStringify(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>

@@ -30,7 +30,8 @@ const MEASURE = `(() => {
           const r = e.getBoundingClientRect()
           if (r.width === 0 || st.position === 'fixed') continue
           if (r.right > window.innerWidth + 1 && !e.closest('.wide')) out.push(\`\${name(e)} reaches \${Math.round(r.right)}px, past the \${window.innerWidth}px viewport\`)
-          if ((st.overflowX === 'hidden' || st.overflow === 'hidden' || st.textOverflow === 'ellipsis') && e.scrollWidth > e.clientWidth + 1) out.push(\`\${name(e)} clips its text (\${e.scrollWidth} > \${e.clientWidth})\`)
+          // An explorer row's one-line preview is cut on purpose (the whole text is one click away, in the example view).
+          if ((st.overflowX === 'hidden' || st.overflow === 'hidden' || st.textOverflow === 'ellipsis') && e.scrollWidth > e.clientWidth + 1 && !e.hasAttribute('data-preview')) out.push(\`\${name(e)} clips its text (\${e.scrollWidth} > \${e.clientWidth})\`)
           else if (st.overflowX === 'visible' && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && !e.closest('svg') && !e.closest('.wide')) out.push(\`\${name(e)}: its content spills out of it (\${e.scrollWidth} > \${e.clientWidth})\`)
         }
         return [...new Set(out)].slice(0, 12)
@@ -50,9 +51,14 @@ t.test('report, self-preference report, ranking report, leaderboard and its mode
     ['ranking', join(run(['run', 'suites/ranking-accuracy-mini', '--model', 'tiny-lm-policy', '--lm', 'ref=tiny-lm-ref'], 'rank'), 'report.html')],
   ]
   t.equal(cli(['leaderboard', join(d, 'rm'), join(d, 'len'), '--out', join(d, 'site')]).code, 0)
-  const modelPages = readdirSync(join(d, 'site', 'models')).filter((f) => f.endsWith('.html')).sort()
+  const modelPages = readdirSync(join(d, 'site', 'models')).filter((f) => f.endsWith('.html') && !f.endsWith('.explorer.html')).sort()
   pages.push(['leaderboard', join(d, 'site', 'index.html')], ['model-page', join(d, 'site', 'models', modelPages[0])])
   t.ok(existsSync(pages[pages.length - 1][1]), 'a model page')
+  // The explorers: a run's (an example opens by itself), a judge's, the copy a model page links, a comparison's.
+  t.equal(cli(['compare', join(d, 'rm'), join(d, 'len'), '--html', join(d, 'compare.html')]).code, 0)
+  pages.push(['explorer', join(d, 'rm', 'explorer.html')], ['explorer-self-preference', join(d, 'sp', 'explorer.html')], ['explorer-ranking', join(d, 'rank', 'explorer.html')],
+    ['explorer-model-page', join(d, 'site', 'models', modelPages[0].replace(/\.html$/, '.explorer.html'))], ['explorer-compare', join(d, 'compare.html')])
+  for (const [name, file] of pages) t.ok(existsSync(file), `${name}: ${file}`)
   mkdirSync(SHOTS, { recursive: true })
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] })

@@ -62,7 +62,7 @@ t.test('hostile dataset text and model names: escaped in HTML, Markdown, CSV and
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] })
   t.teardown(() => browser.close())
-  const pages = [join(runs, 'a', 'report.html'), join(d, 'board', 'index.html'), ...readdirSync(join(d, 'board')).filter((f) => f.endsWith('.html') && f !== 'index.html').map((f) => join(d, 'board', f))]
+  const pages = [join(runs, 'a', 'report.html'), join(runs, 'a', 'explorer.html'), join(runs, 'b', 'explorer.html'), join(d, 'board', 'index.html'), ...readdirSync(join(d, 'board')).filter((f) => f.endsWith('.html') && f !== 'index.html').map((f) => join(d, 'board', f))]
   const modelPages = existsSync(join(d, 'board', 'models')) ? readdirSync(join(d, 'board', 'models')).filter((f) => f.endsWith('.html')).map((f) => join(d, 'board', 'models', f)) : []
   for (const file of [...pages, ...modelPages]) {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
@@ -72,6 +72,16 @@ t.test('hostile dataset text and model names: escaped in HTML, Markdown, CSV and
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`) })
     await page.goto(`file://${file}`)
     figures['pages opened in Chromium']++
+    // An explorer renders an example's texts when it is opened: open every one of them.
+    if (file.endsWith('explorer.html')) {
+      await page.focus('#list')
+      const opened = new Set([await page.textContent('#detail h2')])
+      for (let i = 1; i < rows.length; i++) {
+        await page.keyboard.press('ArrowDown')
+        opened.add(await page.textContent('#detail h2'))
+      }
+      t.equal(opened.size, rows.length, `${file}: every example opened (arrow keys)`)
+    }
     const state = await page.evaluate(() => ({
       pwned: (window as unknown as { pwned?: number }).pwned,
       imgs: document.querySelectorAll('img').length,

@@ -5,6 +5,7 @@ import { evaluateGates, fmtP, resolveGates, type GateVerdict } from '../../compa
 import { loadRunOrResults } from '../../compare/load-run.ts'
 import { assertSameSuite, comparePaired, type Comparison } from '../../compare/paired-comparison.ts'
 import { compareUnpaired } from '../../compare/unpaired-comparison.ts'
+import { writeCompareExplorer } from '../../compare/compare-explorer.ts'
 import { RmbenchError } from '../../errors.ts'
 import { strictNumber } from '../../util/strict-number.ts'
 import { formatDelta, formatMetric, isRawMetric } from '../../report/metric-format.ts'
@@ -13,7 +14,7 @@ import type { CliIO } from '../output.ts'
 
 interface CompareFlags {
   json?: boolean; resamples?: string; seed?: string; alpha?: string; confidence?: string
-  baseline?: string; candidate?: string; maxDrop?: string; gate?: string[]; junit?: string; markdown?: string
+  baseline?: string; candidate?: string; maxDrop?: string; gate?: string[]; junit?: string; markdown?: string; html?: string
 }
 
 
@@ -92,6 +93,7 @@ export function registerCompare(program: Command, io: CliIO, setExit: (code: num
     .option('--seed <n>', 'bootstrap seed (default: the suite stats.seed)')
     .option('--confidence <x>', 'interval level (default 0.95)')
     .option('--alpha <x>', 'significance level (default: suite gates.alpha, else 0.05 for gates; 1 − confidence for the table)')
+    .option('--html <file>', 'write the example explorer over the paired examples (opens on the discordant ones)')
     .option('--json', 'print the comparison (and verdict) as JSON')
     .action(async (a: string | undefined, b: string | undefined, flags: CompareFlags) => {
       const base = flags.baseline ?? a
@@ -102,7 +104,14 @@ export function registerCompare(program: Command, io: CliIO, setExit: (code: num
       assertSameSuite(A, B)
       const alpha = num(flags.alpha, '--alpha', (x) => x > 0 && x < 1)
       const opts = { resamples: num(flags.resamples, '--resamples', (x) => Number.isInteger(x) && x >= 0 && x <= 1_000_000), seed: num(flags.seed, '--seed', Number.isInteger), confidence: num(flags.confidence, '--confidence', (x) => x > 0 && x < 1), alpha }
+      if (flags.html && !('examples' in A && 'examples' in B))
+        throw new RmbenchError('E_USAGE', `--html needs both runs' scores.jsonl (${!('examples' in A) ? base : cand} has only results.json): the explorer pairs examples.`)
       const c = 'examples' in A && 'examples' in B ? comparePaired(A, B, opts) : compareUnpaired(A, B, opts)
+      if (flags.html && 'examples' in A && 'examples' in B) {
+        const { notes } = writeCompareExplorer(flags.html, A, B, c)
+        for (const n of notes) io.err(`rmbench: note: ${n}\n`)
+        io.err(`explorer → ${flags.html}\n`)
+      }
       const spec = A.result.suite.spec as SuiteSpec
       const gating = Boolean(flags.baseline || flags.candidate || flags.maxDrop || flags.gate || flags.junit || flags.markdown)
       const verdict = gating ? evaluateGates(c, resolveGates(spec.gates?.max_drop, cliGates(flags)), alpha ?? spec.gates?.alpha ?? 0.05) : null

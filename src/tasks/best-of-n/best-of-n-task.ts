@@ -57,6 +57,18 @@ export const bestOfNTask: Task = {
       out.score = { value: subsets.reduce((a, k) => a + out[k].value, 0) / subsets.length, n: scores.size, label: `plain mean of ${subsets.length} subsets` }
     return out
   },
+  marginLabel: 'chosen − best rejected (Ties rows: worst correct − best incorrect)',
+  outcome(ex, s, suite) {
+    const chosen = sideScores(s, 'chosen', ex.chosen.length)
+    const rejected = sideScores(s, 'rejected', ex.rejected.length)
+    const best = Math.max(...rejected)
+    if (ex.group === (suite.best_of_n?.ties_subset ?? 'Ties')) {
+      // A Ties row has several correct answers; it is right when every correct one outscores every incorrect one.
+      const margin = Math.min(...chosen) - best
+      return { credit: margin > 0 ? 1 : 0, margin, tie: margin === 0, scores: [...chosen, ...rejected] }
+    }
+    return { credit: topKCredit([chosen[0], ...rejected]), margin: chosen[0] - best, tie: chosen[0] === best, scores: [...chosen, ...rejected] }
+  },
   row(ex, s) {
     return { id: ex.id, group: ex.group, chosen: sideScores(s, 'chosen', ex.chosen.length), rejected: sideScores(s, 'rejected', ex.rejected.length) }
   },

@@ -113,6 +113,20 @@ export function suiteSections(suite: SuiteSpec): { sections: Sections; weights: 
   return { sections: suite.sections ?? {}, weights: suite.section_weights ?? {} }
 }
 
+const sectionLists = new WeakMap<SuiteSpec, Map<string, string[]>>()
+
+/** The sections a subset counts toward (computed once per suite: the explorer asks for every example). */
+export function sectionsOfGroup(suite: SuiteSpec, group: string): string[] {
+  let byGroup = sectionLists.get(suite)
+  if (!byGroup) {
+    byGroup = new Map()
+    for (const [name, spec] of Object.entries(suiteSections(suite).sections))
+      for (const g of Array.isArray(spec) ? spec : Object.keys(spec)) byGroup.set(g, [...(byGroup.get(g) ?? []), name])
+    sectionLists.set(suite, byGroup)
+  }
+  return byGroup.get(group) ?? []
+}
+
 /** RewardBench v1 pairwise accuracy: subsets, weighted sections, overall. */
 export const pairwiseTask: Task = {
   name: 'pairwise',
@@ -151,6 +165,11 @@ export const pairwiseTask: Task = {
     const index = new Map(groups.map((g, i) => [g, i]))
     const credit = Float64Array.from(scored, (ex) => pairCredit(scores.get(ex.id)!['chosen/0'], scores.get(ex.id)!['rejected/0'], ties))
     return pairwiseStatistic(groups, Int32Array.from(scored, (ex) => index.get(ex.group)!), credit, suite)
+  },
+  marginLabel: 'chosen − rejected',
+  outcome(ex, s, suite) {
+    const [chosen, rejected] = [s['chosen/0'], s['rejected/0']]
+    return { credit: pairCredit(chosen, rejected, suite.score?.ties), margin: chosen - rejected, tie: chosen === rejected, scores: [chosen, rejected], sections: sectionsOfGroup(suite, ex.group) }
   },
   row(ex, s, suite) {
     const [chosen, rejected] = [s['chosen/0'], s['rejected/0']]

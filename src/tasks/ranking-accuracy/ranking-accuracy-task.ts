@@ -50,6 +50,21 @@ export const rankingAccuracyTask: Task = {
     else if (out['ranking/exact-match']) out.score = { ...out['ranking/exact-match'] }
     return out
   },
+  marginLabel: 'log π(preferred) − log π(dispreferred) of the policy (ranked lists: smallest step down the ranking)',
+  responseLabels(ex) {
+    return isRanked(ex) ? ex.chosen.map((_, i) => `rank ${i + 1}`) : ['preferred', 'dispreferred']
+  },
+  outcome(ex, s, suite) {
+    const ge = (suite.ranking?.ties ?? 'ge') === 'ge'
+    if (isRanked(ex)) {
+      const lp = ex.chosen.map((_, i) => s[`policy/r${i}`])
+      const margin = Math.min(...lp.slice(1).map((l, i) => lp[i] - l))
+      return { credit: (ge ? margin >= 0 : margin > 0) ? 1 : 0, margin, tie: margin === 0, scores: lp }
+    }
+    const margin = s['policy/w'] - s['policy/l']
+    const ref = 'ref/w' in s ? { 'ref log π(preferred)': s['ref/w'], 'ref log π(dispreferred)': s['ref/l'] } : undefined
+    return { credit: (ge ? margin >= 0 : margin > 0) ? 1 : 0, margin, tie: margin === 0, scores: [s['policy/w'], s['policy/l']], ...(ref ? { judge: ref } : {}) }
+  },
   row(ex, s) {
     return { id: ex.id, group: ex.group, ...s }
   },

@@ -93,6 +93,23 @@ export const selfPreferenceTask: Task = {
     out['judge/unparseable'] = { value: examples.length ? missing / examples.length : 0, n: examples.length, label: `${missing} of ${examples.length} items had no readable verdict (left out, not counted as ties)` }
     return out
   },
+  marginLabel: 'P(judge picks the gold winner) − ½ (ratings: judge − gold)',
+  responseLabels(ex) {
+    return isPointwise(ex) ? [`response · ${ex.judge!.models[0]}`] : [`A · ${ex.judge!.models[0]}`, `B · ${ex.judge!.models[1]}`]
+  },
+  outcome(ex, s, suite) {
+    if (isPointwise(ex)) {
+      const judge = expectedRating(s, scale(suite.judge))
+      return { credit: null, margin: judge - ex.judge!.gold, tie: false, scores: [judge], judge: { model: ex.judge!.models[0], gold: ex.judge!.gold, 'judge rating': judge } }
+    }
+    const j = pairJudgments([ex], new Map([[ex.id, s]]), suite.judge!)[0].j
+    const pA = judgeProbA(j)
+    const gold = ex.judge!.gold
+    // Agreement with the gold verdict; a gold tie has no right answer to agree with.
+    const margin = gold === 0.5 ? null : (gold > 0.5 ? pA : 1 - pA) - 0.5
+    const judge = { 'model A': ex.judge!.models[0], 'model B': ex.judge!.models[1], 'own answer': j.own === null ? null : 'AB'[j.own], gold, 'P(A), AB order': j.pAB, ...(j.pBA !== undefined ? { 'P(A), BA order': j.pBA } : {}), 'P(A)': pA }
+    return { credit: margin === null ? null : margin > 0 ? 1 : margin < 0 ? 0 : 0.5, margin, tie: margin === 0, scores: [pA, 1 - pA], judge }
+  },
   row(ex, s, suite) {
     if (isPointwise(ex)) return { id: ex.id, group: ex.group, model: ex.judge!.models[0], gold: ex.judge!.gold, judge: expectedRating(s, scale(suite.judge)) }
     const j = pairJudgments([ex], new Map([[ex.id, s]]), suite.judge!)[0].j

@@ -6,6 +6,8 @@ import { matrixSummary, styleMatrix } from './style-matrix.ts'
 /** RM-Bench's default pooling: its two safety subsets form one safety domain. */
 export const RM_BENCH_DOMAINS: Record<string, string[]> = { safety: ['safety-refuse', 'safety-response'] }
 const STYLES = 3
+/** RM-Bench's style variants, in the order its data lists them. */
+const VARIANTS = ['concise', 'detailed', 'detailed + markdown']
 
 /** RM-Bench: 3 chosen × 3 rejected style variants (concise, detailed, detailed+markdown) per example. */
 export const styleMatrixTask: Task = {
@@ -49,6 +51,20 @@ export const styleMatrixTask: Task = {
     out.easy = { value: sums.easy / domains.length, n, label: 'mean over domains of the lower triangle' }
     out.score = { value: sums.mean / domains.length, n, label: `mean of ${domains.length} domains (${domains.join(', ')})` }
     return out
+  },
+  marginLabel: 'mean chosen − mean rejected (credit: share of the 9 cells won)',
+  responseLabels() {
+    return ['chosen', 'rejected'].flatMap((side) => VARIANTS.map((v) => `${side} · ${v}`))
+  },
+  outcome(ex, s, suite) {
+    const chosen = sideScores(s, 'chosen', STYLES)
+    const rejected = sideScores(s, 'rejected', STYLES)
+    const won = chosen.reduce((a, c) => a + rejected.filter((r) => c > r).length, 0)
+    const tied = chosen.some((c) => rejected.includes(c))
+    const pools = suite.style_matrix?.domains ?? RM_BENCH_DOMAINS
+    const domain = Object.keys(pools).find((d) => pools[d].includes(ex.group))
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length
+    return { credit: won / (STYLES * STYLES), margin: mean(chosen) - mean(rejected), tie: tied, scores: [...chosen, ...rejected], sections: domain ? [domain] : [] }
   },
   row(ex, s) {
     return { id: ex.id, group: ex.group, chosen: sideScores(s, 'chosen', STYLES), rejected: sideScores(s, 'rejected', STYLES) }
