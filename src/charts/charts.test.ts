@@ -77,7 +77,7 @@ t.test('style matrix heatmap and ranking β chart read their metrics', async (t)
   const r = rankingBetaChart({ 'ranking/R': { value: 0.4, n: 5 }, 'ranking/R*/beta=0.1': { value: 0.7, n: 5 }, 'ranking/R*-normalized/beta=0.1': { value: 0.9, n: 5 } })!
   const layers = r.spec.layer as { data: { values: Record<string, unknown>[] } }[]
   t.same(layers[2].data.values.map((p) => [p.series, p.beta, p.value]), [['R* (sum of log-probs)', 0.1, 0.7], ['R* (length-normalised)', 0.1, 0.9]])
-  t.same(layers[3].data.values, [{ series: 'R (sum of log-probs)', value: 0.4 }])
+  t.same(layers[3].data.values, [{ series: 'R (sum of log-probs)', measure: 'sum of log-probs', kind: 'R (the policy)', value: 0.4 }])
 })
 
 t.test('report charts per task, and every spec renders to an SVG with marks', async (t) => {

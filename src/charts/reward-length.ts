@@ -54,7 +54,7 @@ export function rewardLengthChart(rows: ChartRow[]): Chart | null {
         {
           data: { values: shown },
           mark: { type: 'point', filled: true, size: 14, opacity: 0.45 },
-          encoding: { x, y, color: { field: 'side', type: 'nominal', scale: { domain: ['chosen', 'rejected'], range: ['#2e86c1', '#e67e22'] }, title: null }, tooltip: [{ field: 'side' }, { field: 'length' }, { field: 'reward' }] },
+          encoding: { x, y, color: { field: 'side', type: 'nominal', scale: { domain: ['chosen', 'rejected'], range: ['#2e86c1', '#e67e22'] }, title: null, legend: { symbolOpacity: 0.9, symbolSize: 50 } }, tooltip: [{ field: 'side' }, { field: 'length' }, { field: 'reward' }] },
         },
         { data: { values: trend }, mark: { type: 'line', color: '#222', strokeWidth: 2 }, encoding: { x, y } },
       ],
