@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'E_HTTP_UNREACHABLE'
   | 'E_HTTP_SERVER'
   | 'E_MERGE'
+  | 'E_AUDIT'
   | 'E_INTERNAL'
 
 /** An error the user can fix; carries a stable code and a message with the fix. */

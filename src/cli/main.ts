@@ -3,6 +3,7 @@ import { isRmbenchError } from '../errors.ts'
 import { osReason } from '../util/regular-file.ts'
 import { rmbenchVersion } from '../run/provenance.ts'
 import { registerCache } from './commands/cache.ts'
+import { registerAudit } from './commands/audit.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerLeaderboard } from './commands/leaderboard.ts'
 import { registerFetch } from './commands/fetch.ts'
@@ -27,6 +28,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   registerValidate(program, io, setExit)
   registerFetch(program, io)
   registerCompare(program, io, setExit)
+  registerAudit(program, io)
   registerReport(program, io)
   registerLeaderboard(program, io)
   registerMerge(program, io, setExit)

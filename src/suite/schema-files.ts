@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 
 /** The published schemas in schemas/. */
-export const SCHEMA_NAMES = ['suite', 'results'] as const
+export const SCHEMA_NAMES = ['suite', 'results', 'audit'] as const
 /** One of the published schemas. */
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 

@@ -2,3 +2,4 @@
 import type { ValidateFunction } from 'ajv'
 export declare const suite: ValidateFunction
 export declare const results: ValidateFunction
+export declare const audit: ValidateFunction

@@ -73,6 +73,8 @@ export interface SuiteSpec {
   stats?: { seed?: number; bootstrap?: number; confidence?: number; method?: 'percentile' | 'bca'; generic_resamples?: number }
   /** Regression gates for `rmbench compare --baseline/--candidate`: tolerated drops in points, and the test's level. */
   gates?: { alpha?: number; max_drop?: Record<string, number> }
+  /** Thresholds of `rmbench audit`: the strength a class needs and the share of models that must agree. */
+  audit?: { strength?: number; majority?: number }
   /** Self-preference: whose self-preference, how its verdicts are asked for (LM judges) and read. */
   judge?: JudgeSpec
 }

@@ -58,6 +58,8 @@ t.test('report, self-preference report, ranking report, leaderboard and its mode
   t.equal(cli(['compare', join(d, 'rm'), join(d, 'len'), '--html', join(d, 'compare.html')]).code, 0)
   pages.push(['explorer', join(d, 'rm', 'explorer.html')], ['explorer-self-preference', join(d, 'sp', 'explorer.html')], ['explorer-ranking', join(d, 'rank', 'explorer.html')],
     ['explorer-model-page', join(d, 'site', 'models', modelPages[0].replace(/\.html$/, '.explorer.html'))], ['explorer-compare', join(d, 'compare.html')])
+  t.equal(cli(['audit', join(d, 'rm'), join(d, 'len'), '--out', join(d, 'audit'), '-q']).code, 0)
+  pages.push(['audit', join(d, 'audit', 'audit.html')])
   for (const [name, file] of pages) t.ok(existsSync(file), `${name}: ${file}`)
   mkdirSync(SHOTS, { recursive: true })
   const { chromium } = await import('playwright-core')

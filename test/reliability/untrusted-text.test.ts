@@ -36,6 +36,8 @@ t.test('hostile dataset text and model names: escaped in HTML, Markdown, CSV and
     const r = await cliAsync(['run', d, '-q', '--config', join(d, 'c.mjs'), '--model', m, '--out', join(runs, name)])
     t.equal(r.code, 0, r.stderr)
   }
+  const au = await cliAsync(['audit', join(runs, 'a'), join(runs, 'b'), '--out', join(d, 'audit'), '-q'])
+  t.equal(au.code, 0, au.stderr)
   const lb = await cliAsync(['leaderboard', runs, '--out', join(d, 'board')])
   t.equal(lb.code, 0, lb.stderr)
   const junit = join(d, 'gate.xml')
@@ -62,7 +64,7 @@ t.test('hostile dataset text and model names: escaped in HTML, Markdown, CSV and
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] })
   t.teardown(() => browser.close())
-  const pages = [join(runs, 'a', 'report.html'), join(runs, 'a', 'explorer.html'), join(runs, 'b', 'explorer.html'), join(d, 'board', 'index.html'), ...readdirSync(join(d, 'board')).filter((f) => f.endsWith('.html') && f !== 'index.html').map((f) => join(d, 'board', f))]
+  const pages = [join(runs, 'a', 'report.html'), join(d, 'audit', 'audit.html'), join(runs, 'a', 'explorer.html'), join(runs, 'b', 'explorer.html'), join(d, 'board', 'index.html'), ...readdirSync(join(d, 'board')).filter((f) => f.endsWith('.html') && f !== 'index.html').map((f) => join(d, 'board', f))]
   const modelPages = existsSync(join(d, 'board', 'models')) ? readdirSync(join(d, 'board', 'models')).filter((f) => f.endsWith('.html')).map((f) => join(d, 'board', 'models', f)) : []
   for (const file of [...pages, ...modelPages]) {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
