@@ -37,10 +37,12 @@ const CSS = `
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; margin: 0 auto; padding: 1rem; max-width: 1600px; }
 h1 { font-size: 1.35rem; margin: 0 0 .2rem; overflow-wrap: anywhere; } .muted { color: #666; } p, li { overflow-wrap: anywhere; }
-table.stats { border-collapse: collapse; margin: .5rem 0 1rem; max-width: 100%; }
-table.stats th, table.stats td { padding: .2rem .55rem; border-bottom: 1px solid #eee; text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+/* The statistics table scrolls inside its own box on a narrow screen (numbers are never broken mid-number). */
+.wide { overflow-x: auto; max-width: 100%; margin: .5rem 0 1rem; }
+table.stats { border-collapse: collapse; }
+table.stats th, table.stats td { padding: .2rem .55rem; border-bottom: 1px solid #eee; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.stats th:first-child, table.stats td:first-child { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 9rem; }
 @media (max-width: 700px) { table.stats { font-size: .8rem; } table.stats th, table.stats td { padding: .15rem .3rem; } }
-table.stats th:first-child, table.stats td:first-child { text-align: left; }
 form { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; padding: .6rem; background: #f7f7f8; border: 1px solid #e5e5e5; border-radius: 6px; }
 form label { display: flex; flex-direction: column; font-size: .8rem; color: #444; min-width: 0; }
 form input, form select { font: inherit; padding: .15rem .3rem; max-width: 100%; }
@@ -151,7 +153,7 @@ export function writeExplorer(dir: string, meta: ExplorerMeta, items: Iterable<E
 
 function pageHead(meta: ExplorerMeta): string {
   const stats = meta.stats.rows.length
-    ? `<table class="stats"><thead><tr>${meta.stats.head.map((h) => `<th>${htmlText(h)}</th>`).join('')}</tr></thead><tbody>${meta.stats.rows.map((r) => `<tr>${r.map((c) => `<td>${htmlText(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+    ? `<div class="wide"><table class="stats"><thead><tr>${meta.stats.head.map((h) => `<th>${htmlText(h)}</th>`).join('')}</tr></thead><tbody>${meta.stats.rows.map((r) => `<tr>${r.map((c) => `<td>${htmlText(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`
     : ''
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${pageScript().csp}">
