@@ -9,6 +9,8 @@ export interface ExampleResampler {
   clusters: number
   /** Cluster indices per stratum (subset), for drawClusters. */
   stratumClusters: Int32Array[]
+  /** How many times each example (in the order given) is in the draw: what a weighted statistic reads. */
+  weights(draw: Int32Array, out: Float64Array): Float64Array
   /** Renamed copies of the drawn clusters' examples, with one run's scores and token counts. */
   copies(draw: Int32Array, scores: ExampleScores, tokens: ExampleScores): { examples: Example[]; scores: ExampleScores; tokens: ExampleScores }
 }
@@ -17,23 +19,31 @@ export interface ExampleResampler {
 export function exampleResampler(examples: Example[], task: Task, suite: SuiteSpec): ExampleResampler {
   const index = new Map<string, number>()
   const picks: Example[][] = []
+  const positions: number[][] = []
   const groups = new Map<string, number>()
   const strata: number[] = []
-  for (const ex of examples) {
+  for (const [at, ex] of examples.entries()) {
     const key = `${ex.group}\u0000${task.cluster?.(ex, suite) ?? ex.id}`
     let c = index.get(key)
     if (c === undefined) {
       index.set(key, (c = picks.length))
       picks.push([])
+      positions.push([])
       if (!groups.has(ex.group)) groups.set(ex.group, groups.size)
       strata.push(groups.get(ex.group)!)
     }
     picks[c].push(ex)
+    positions[c].push(at)
   }
   const { stratumClusters } = clusterPlan({ strata: Int32Array.from(strata), clusters: Int32Array.from(picks.keys()) })
   return {
     clusters: picks.length,
     stratumClusters,
+    weights(draw, out) {
+      out.fill(0)
+      for (let k = 0; k < draw.length; k++) for (const at of positions[draw[k]]) out[at]++
+      return out
+    },
     copies(draw, scores, tokens) {
       const out = { examples: [] as Example[], scores: new Map() as ExampleScores, tokens: new Map() as ExampleScores }
       for (let k = 0; k < draw.length; k++) {

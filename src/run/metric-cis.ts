@@ -163,31 +163,49 @@ function meanJackknife(stat: MeanStatistic, groups: number): Map<string, Float64
   return out
 }
 
-/** Replicates by recomputation (any metric, slower): clusters resampled within groups. */
+/**
+ * Replicates of the metrics the fast mean path does not cover, clusters resampled within groups. An analysis with a
+ * replicator is evaluated on each draw's example weights; the rest (other analyses, a task's composite metrics) are
+ * recomputed on renamed copies of the drawn examples — skipped when nothing needs them. Both read the same draws.
+ */
 function genericReplicates(input: CiInput, resamples: number, seed: number, keys: Set<string>, jackGroups: number): { reps: Map<string, Float64Array>; jack: Map<string, Float64Array> } {
-  const resampler = exampleResampler(input.examples.filter((ex) => input.scores.has(ex.id)), input.task, input.suite)
-  const recompute = (draw: Int32Array): Metrics => {
-    const c = resampler.copies(draw, input.scores, input.tokens)
-    const m = input.task.metrics(c.examples, c.scores, input.suite, c.tokens)
-    for (const a of input.analyses) Object.assign(m, a.analyze(c.examples, c.scores, c.tokens, input.suite))
-    return m
+  const scored = input.examples.filter((ex) => input.scores.has(ex.id))
+  const resampler = exampleResampler(scored, input.task, input.suite)
+  const fast = input.analyses.flatMap((a) => (a.replicator ? [a.replicator(scored, input.scores, input.tokens, input.suite)] : []))
+  const fastKeys = new Set(fast.flatMap((r) => r.keys))
+  const slow = input.analyses.filter((a) => !a.replicator)
+  const needSlow = [...keys].some((k) => !fastKeys.has(k))
+  const weights = new Float64Array(scored.length)
+  const evaluate = (draw: Int32Array): Record<string, number> => {
+    const out: Record<string, number> = {}
+    if (needSlow) {
+      const c = resampler.copies(draw, input.scores, input.tokens)
+      const m = input.task.metrics(c.examples, c.scores, input.suite, c.tokens)
+      for (const a of slow) Object.assign(m, a.analyze(c.examples, c.scores, c.tokens, input.suite))
+      for (const [k, v] of Object.entries(m)) out[k] = v.value
+    }
+    if (fast.length) {
+      resampler.weights(draw, weights)
+      for (const r of fast) Object.assign(out, r.evaluate(weights))
+    }
+    return out
   }
   const rng = createRng(seed)
   const draw = new Int32Array(resampler.clusters)
-  const collect = (into: Map<string, Float64Array>, size: number, b: number, m: Metrics) => {
+  const collect = (into: Map<string, Float64Array>, size: number, b: number, m: Record<string, number>) => {
     for (const key of keys) {
       let arr = into.get(key)
       if (!arr) into.set(key, (arr = new Float64Array(size).fill(NaN)))
-      if (m[key]) arr[b] = m[key].value
+      if (m[key] !== undefined) arr[b] = m[key]
     }
   }
   const reps = new Map<string, Float64Array>()
-  for (let b = 0; b < resamples; b++) collect(reps, resamples, b, recompute(drawClusters(resampler.stratumClusters, rng, draw)))
+  for (let b = 0; b < resamples; b++) collect(reps, resamples, b, evaluate(drawClusters(resampler.stratumClusters, rng, draw)))
   const jack = new Map<string, Float64Array>()
   const G = Math.min(jackGroups, resampler.clusters)
   for (let g = 0; g < G && jackGroups > 0; g++) {
     const keep = Int32Array.from({ length: resampler.clusters }, (_, i) => i).filter((i) => i % G !== g)
-    collect(jack, G, g, recompute(keep))
+    collect(jack, G, g, evaluate(keep))
   }
   return { reps, jack }
 }

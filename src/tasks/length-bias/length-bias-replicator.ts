@@ -1,0 +1,194 @@
+import type { Example } from '../../data/types.ts'
+import type { SuiteSpec } from '../../suite/types.ts'
+import { pairCredit } from '../pairwise/pairwise-task.ts'
+import { sideScores } from '../response-requests.ts'
+import type { ExampleScores } from '../types.ts'
+import { charCount } from './length-bias.ts'
+
+/**
+ * The length-bias metrics as functions of how often each example was drawn: `prepare` computes every per-pair and
+ * per-response column once, and `evaluate(weights)` gives one resample's values from weighted sums — the same
+ * quantities `lengthBias` computes on the resampled copies (the same draws, so the same intervals up to rounding),
+ * without building copies, maps or objects per resample. weights[i] is how many times examples[i] was drawn.
+ */
+export interface LengthBiasReplicator { keys: string[]; evaluate(weights: Float64Array): Record<string, number> }
+
+/** Columns of the pairs (first chosen against each rejected) and of every response, for weighted evaluation. */
+export function lengthBiasReplicator(examples: Example[], scores: ExampleScores, tokens: ExampleScores, suite: SuiteSpec): LengthBiasReplicator {
+  const ties = suite.score?.ties ?? 'wrong'
+  const groups = [...new Set(examples.filter((e) => scores.has(e.id)).map((e) => e.group))].sort()
+  const groupIx = new Map(groups.map((g, i) => [g, i]))
+  // Per pair: its example, credit, length and token comparisons, baseline credit, whether decided, Δ length.
+  const ex: number[] = [], credit: number[] = [], longer: number[] = [], shorter: number[] = [], tLonger: number[] = [], tShorter: number[] = []
+  const base: number[] = [], group: number[] = [], decided: number[] = [], longerWon: number[] = [], delta: number[] = []
+  let allTokens = true
+  // Per response (pooled Spearman): its example, reward, length; per example: within-prompt rho (NaN if none).
+  const rEx: number[] = [], rReward: number[] = [], rLen: number[] = []
+  const within = new Float64Array(examples.length).fill(NaN)
+  examples.forEach((e, i) => {
+    const s = scores.get(e.id)
+    if (!s) return
+    const t = tokens.get(e.id) ?? {}
+    const lenC = charCount(e.chosen[0])
+    e.rejected.forEach((r, j) => {
+      const c = s['chosen/0']
+      const rj = s[`rejected/${j}`]
+      const lenR = charCount(r)
+      const tokC = t['chosen/0']
+      const tokR = t[`rejected/${j}`]
+      if (tokC === undefined || tokR === undefined) allTokens = false
+      ex.push(i)
+      credit.push(pairCredit(c, rj, ties))
+      longer.push(lenC > lenR ? 1 : 0)
+      shorter.push(lenC < lenR ? 1 : 0)
+      tLonger.push(tokC! > tokR! ? 1 : 0)
+      tShorter.push(tokC! < tokR! ? 1 : 0)
+      base.push(pairCredit(lenC, lenR, ties))
+      group.push(groupIx.get(e.group)!)
+      const d = lenC !== lenR && c !== rj
+      decided.push(d ? 1 : 0)
+      longerWon.push(d && (c > rj) === (lenC > lenR) ? 1 : 0)
+      delta.push(lenC - lenR)
+    })
+    const vals = [...sideScores(s, 'chosen', e.chosen.length), ...sideScores(s, 'rejected', e.rejected.length)]
+    const lens = [...e.chosen, ...e.rejected].map(charCount)
+    for (let k = 0; k < vals.length; k++) {
+      rEx.push(i)
+      rReward.push(vals[k])
+      rLen.push(lens[k])
+    }
+    within[i] = weightedSpearman(vals, lens, new Float64Array(vals.length).fill(1), sortedOrder(vals), sortedOrder(lens))
+  })
+  const P = ex.length
+  const byReward = sortedOrder(rReward)
+  const byLength = sortedOrder(rLen)
+  const keys = ['length/accuracy-chosen-longer', 'length/accuracy-chosen-shorter', ...(allTokens ? ['length/tokens/accuracy-chosen-longer', 'length/tokens/accuracy-chosen-shorter'] : []), 'length/baseline', ...groups.map((g) => `length/baseline/${g}`), 'length/longer-preferred', 'length/spearman', 'length/spearman-within-prompt', 'length/lc-accuracy']
+  const rw = new Float64Array(rEx.length)
+  const pw = new Float64Array(P)
+  return {
+    keys,
+    evaluate(weights) {
+      const out: Record<string, number> = {}
+      for (let p = 0; p < P; p++) pw[p] = weights[ex[p]]
+      const ratio = (num: (p: number) => number, den: (p: number) => number) => {
+        let a = 0
+        let b = 0
+        for (let p = 0; p < P; p++) {
+          const d = pw[p] * den(p)
+          a += d * num(p)
+          b += d
+        }
+        return b > 0 ? a / b : NaN
+      }
+      out['length/accuracy-chosen-longer'] = ratio((p) => credit[p], (p) => longer[p])
+      out['length/accuracy-chosen-shorter'] = ratio((p) => credit[p], (p) => shorter[p])
+      if (allTokens) {
+        out['length/tokens/accuracy-chosen-longer'] = ratio((p) => credit[p], (p) => tLonger[p])
+        out['length/tokens/accuracy-chosen-shorter'] = ratio((p) => credit[p], (p) => tShorter[p])
+      }
+      out['length/baseline'] = ratio((p) => base[p], () => 1)
+      groups.forEach((g, k) => (out[`length/baseline/${g}`] = ratio((p) => base[p], (p) => (group[p] === k ? 1 : 0))))
+      out['length/longer-preferred'] = ratio((p) => longerWon[p], (p) => decided[p])
+      for (let r = 0; r < rw.length; r++) rw[r] = weights[rEx[r]]
+      out['length/spearman'] = weightedSpearman(rReward, rLen, rw, byReward, byLength)
+      let ws = 0
+      let wn = 0
+      for (let i = 0; i < weights.length; i++)
+        if (weights[i] > 0 && !Number.isNaN(within[i])) {
+          ws += weights[i] * within[i]
+          wn += weights[i]
+        }
+      out['length/spearman-within-prompt'] = wn > 0 ? ws / wn : NaN
+      out['length/lc-accuracy'] = P ? weightedLengthControlled(credit, delta, pw) : NaN
+      return out
+    },
+  }
+}
+
+/** Indices of xs in ascending order of value (ties in index order). */
+function sortedOrder(xs: number[]): Int32Array {
+  return Int32Array.from(xs.keys()).sort((a, b) => xs[a] - xs[b] || a - b)
+}
+
+/** Average ranks (scipy's rankdata) of a multiset where item i occurs w[i] times, from its sorted order. */
+function weightedRanks(xs: number[], w: Float64Array, order: Int32Array, out: Float64Array): void {
+  let before = 0
+  for (let i = 0; i < order.length; ) {
+    let j = i
+    let total = 0
+    while (j < order.length && xs[order[j]] === xs[order[i]]) total += w[order[j++]]
+    const rank = before + (total + 1) / 2
+    for (let k = i; k < j; k++) out[order[k]] = rank
+    before += total
+    i = j
+  }
+}
+
+/** Spearman's ρ of the multiset (xs[i], ys[i]) × w[i] (Pearson on average ranks); NaN when a side is constant. */
+export function weightedSpearman(xs: number[], ys: number[], w: Float64Array, orderX: Int32Array, orderY: Int32Array): number {
+  const n = xs.length
+  const rx = new Float64Array(n)
+  const ry = new Float64Array(n)
+  weightedRanks(xs, w, orderX, rx)
+  weightedRanks(ys, w, orderY, ry)
+  let W = 0, mx = 0, my = 0
+  for (let i = 0; i < n; i++) {
+    W += w[i]
+    mx += w[i] * rx[i]
+    my += w[i] * ry[i]
+  }
+  if (!(W > 0)) return NaN
+  mx /= W
+  my /= W
+  let sxy = 0, sxx = 0, syy = 0
+  for (let i = 0; i < n; i++) {
+    if (!w[i]) continue
+    const dx = rx[i] - mx
+    const dy = ry[i] - my
+    sxy += w[i] * dx * dy
+    sxx += w[i] * dx * dx
+    syy += w[i] * dy * dy
+  }
+  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy)
+}
+
+/**
+ * lengthControlled on a weighted sample: σ(a) of the logistic fit P(right) = σ(a + b·tanh(Δ/sd)) with each pair
+ * counted w times, by the same Newton iterations from (0, 0) (the same iterates as the unweighted fit on copies).
+ */
+function weightedLengthControlled(credit: number[], delta: number[], w: Float64Array): number {
+  const P = credit.length
+  let n = 0, m = 0
+  for (let p = 0; p < P; p++) {
+    n += w[p]
+    m += w[p] * delta[p]
+  }
+  m /= n
+  let ss = 0
+  for (let p = 0; p < P; p++) ss += w[p] * (delta[p] - m) ** 2
+  const sd = Math.sqrt(ss / Math.max(1, n - 1))
+  const x = new Float64Array(P)
+  for (let p = 0; p < P; p++) x[p] = sd > 0 ? Math.tanh(delta[p] / sd) : 0
+  let a = 0
+  let b = 0
+  for (let it = 0; it < 100; it++) {
+    let g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0
+    for (let p = 0; p < P; p++) {
+      if (!w[p]) continue
+      const q = 1 / (1 + Math.exp(-(a + b * x[p])))
+      const v = w[p] * q * (1 - q)
+      const r = w[p] * (credit[p] - q)
+      g0 += r
+      g1 += r * x[p]
+      h00 += v
+      h01 += v * x[p]
+      h11 += v * x[p] * x[p]
+    }
+    const det = h00 * h11 - h01 * h01
+    const [da, db] = Math.abs(det) > 1e-12 * Math.max(1, h00 * h11) ? [(h11 * g0 - h01 * g1) / det, (h00 * g1 - h01 * g0) / det] : [h00 > 1e-300 ? g0 / h00 : 0, 0]
+    a += da
+    b += db
+    if (Math.abs(da) < 1e-12 && Math.abs(db) < 1e-12) break
+  }
+  return 1 / (1 + Math.exp(-a))
+}
