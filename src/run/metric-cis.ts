@@ -171,7 +171,8 @@ function meanJackknife(stat: MeanStatistic, groups: number): Map<string, Float64
 function genericReplicates(input: CiInput, resamples: number, seed: number, keys: Set<string>, jackGroups: number): { reps: Map<string, Float64Array>; jack: Map<string, Float64Array> } {
   const scored = input.examples.filter((ex) => input.scores.has(ex.id))
   const resampler = exampleResampler(scored, input.task, input.suite)
-  const fast = input.analyses.flatMap((a) => (a.replicator ? [a.replicator(scored, input.scores, input.tokens, input.suite)] : []))
+  const taskFast = input.task.replicator?.(scored, input.scores, input.suite)
+  const fast = [...(taskFast ? [taskFast] : []), ...input.analyses.flatMap((a) => (a.replicator ? [a.replicator(scored, input.scores, input.tokens, input.suite)] : []))]
   const fastKeys = new Set(fast.flatMap((r) => r.keys))
   const slow = input.analyses.filter((a) => !a.replicator)
   const needSlow = [...keys].some((k) => !fastKeys.has(k))
@@ -180,7 +181,7 @@ function genericReplicates(input: CiInput, resamples: number, seed: number, keys
     const out: Record<string, number> = {}
     if (needSlow) {
       const c = resampler.copies(draw, input.scores, input.tokens)
-      const m = input.task.metrics(c.examples, c.scores, input.suite, c.tokens)
+      const m = taskFast ? {} : input.task.metrics(c.examples, c.scores, input.suite, c.tokens)
       for (const a of slow) Object.assign(m, a.analyze(c.examples, c.scores, c.tokens, input.suite))
       for (const [k, v] of Object.entries(m)) out[k] = v.value
     }

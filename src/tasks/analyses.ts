@@ -3,7 +3,7 @@ import type { SuiteSpec } from '../suite/types.ts'
 import { Registry } from '../util/registry.ts'
 import { lengthBias } from './length-bias/length-bias.ts'
 import { lengthBiasReplicator } from './length-bias/length-bias-replicator.ts'
-import type { ExampleScores, Metrics } from './types.ts'
+import type { ExampleScores, Metrics, Replicator } from './types.ts'
 
 /** An analysis a suite attaches (`analyses: [length-bias]`): extra metrics over a task's scores. */
 export interface Analysis {
@@ -16,7 +16,7 @@ export interface Analysis {
    * The same metrics as functions of each example's draw count, for the bootstrap: prepared once, evaluated per
    * resample on the same draws recomputation would use (same intervals, at the cost of the data, not the copies).
    */
-  replicator?(examples: Example[], scores: ExampleScores, tokens: ExampleScores, suite: SuiteSpec): { keys: string[]; evaluate(weights: Float64Array): Record<string, number> }
+  replicator?(examples: Example[], scores: ExampleScores, tokens: ExampleScores, suite: SuiteSpec): Replicator
 }
 
 /** Analyses by name. */

@@ -59,6 +59,12 @@ export interface ExampleOutcome {
   judge?: Record<string, string | number | null>
 }
 
+/**
+ * Metrics as functions of how often each example was drawn (weights[i] for examples[i] as given to the factory),
+ * for the bootstrap: evaluated on the same draws as recomputation on resampled copies, without the copies.
+ */
+export interface Replicator { keys: string[]; evaluate(weights: Float64Array): Record<string, number> }
+
 /** A benchmark kind: turns examples into requests, and scores into metrics. */
 export interface Task {
   name: string
@@ -71,6 +77,8 @@ export interface Task {
   metrics(examples: Example[], scores: ExampleScores, suite: SuiteSpec, tokens?: ExampleScores): Metrics
   /** The task's metrics as per-stratum means (fast bootstrap); metrics it does not cover are resampled by recomputation. */
   meanStatistic?(examples: Example[], scores: ExampleScores, suite: SuiteSpec): MeanStatistic | undefined
+  /** Its metrics as a weighted replicator (the recomputing bootstrap then skips the copies); the examples are the scored ones. */
+  replicator?(examples: Example[], scores: ExampleScores, suite: SuiteSpec): Replicator
   /** One example's credit toward `accuracy` (1 right, 0 wrong, fractions for ties): exact McNemar tests use it. */
   credit?(example: Example, scores: Record<string, number>, suite: SuiteSpec): number
   /** Examples that must be resampled together (RewardBench 2's ref/tied rows of one prompt); default: the example alone. */

@@ -4,6 +4,7 @@ import { responseRequests, sideScores } from '../response-requests.ts'
 import type { Metrics, Task } from '../types.ts'
 import { tiesScore, type TiesPrompt } from './ties-score.ts'
 import { topKCredit } from './top-k-credit.ts'
+import { bestOfNReplicator } from './best-of-n-replicator.ts'
 
 /** RewardBench 2: every completion scored alone; 1/k top-score credit per prompt; the Ties composite; mean of subsets. */
 export const bestOfNTask: Task = {
@@ -69,6 +70,7 @@ export const bestOfNTask: Task = {
     }
     return { credit: topKCredit([chosen[0], ...rejected]), margin: chosen[0] - best, tie: chosen[0] === best, scores: [...chosen, ...rejected] }
   },
+  replicator: bestOfNReplicator,
   row(ex, s) {
     return { id: ex.id, group: ex.group, chosen: sideScores(s, 'chosen', ex.chosen.length), rejected: sideScores(s, 'rejected', ex.rejected.length) }
   },

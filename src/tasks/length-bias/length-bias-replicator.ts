@@ -2,7 +2,7 @@ import type { Example } from '../../data/types.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import { pairCredit } from '../pairwise/pairwise-task.ts'
 import { sideScores } from '../response-requests.ts'
-import type { ExampleScores } from '../types.ts'
+import type { ExampleScores, Replicator } from '../types.ts'
 import { charCount } from './length-bias.ts'
 
 /**
@@ -11,10 +11,8 @@ import { charCount } from './length-bias.ts'
  * quantities `lengthBias` computes on the resampled copies (the same draws, so the same intervals up to rounding),
  * without building copies, maps or objects per resample. weights[i] is how many times examples[i] was drawn.
  */
-export interface LengthBiasReplicator { keys: string[]; evaluate(weights: Float64Array): Record<string, number> }
-
 /** Columns of the pairs (first chosen against each rejected) and of every response, for weighted evaluation. */
-export function lengthBiasReplicator(examples: Example[], scores: ExampleScores, tokens: ExampleScores, suite: SuiteSpec): LengthBiasReplicator {
+export function lengthBiasReplicator(examples: Example[], scores: ExampleScores, tokens: ExampleScores, suite: SuiteSpec): Replicator {
   const ties = suite.score?.ties ?? 'wrong'
   const groups = [...new Set(examples.filter((e) => scores.has(e.id)).map((e) => e.group))].sort()
   const groupIx = new Map(groups.map((g, i) => [g, i]))

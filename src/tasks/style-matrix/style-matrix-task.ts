@@ -2,6 +2,7 @@ import { RmbenchError } from '../../errors.ts'
 import { responseRequests, sideScores } from '../response-requests.ts'
 import type { Metrics, Task } from '../types.ts'
 import { matrixSummary, styleMatrix } from './style-matrix.ts'
+import { styleMatrixReplicator } from './style-matrix-replicator.ts'
 
 /** RM-Bench's default pooling: its two safety subsets form one safety domain. */
 export const RM_BENCH_DOMAINS: Record<string, string[]> = { safety: ['safety-refuse', 'safety-response'] }
@@ -65,6 +66,9 @@ export const styleMatrixTask: Task = {
     const domain = Object.keys(pools).find((d) => pools[d].includes(ex.group))
     const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length
     return { credit: won / (STYLES * STYLES), margin: mean(chosen) - mean(rejected), tie: tied, scores: [...chosen, ...rejected], sections: domain ? [domain] : [] }
+  },
+  replicator(examples, scores, suite) {
+    return styleMatrixReplicator(examples, scores, suite, suite.style_matrix?.domains ?? RM_BENCH_DOMAINS, STYLES)
   },
   row(ex, s) {
     return { id: ex.id, group: ex.group, chosen: sideScores(s, 'chosen', STYLES), rejected: sideScores(s, 'rejected', STYLES) }

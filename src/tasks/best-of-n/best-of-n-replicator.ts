@@ -1,0 +1,106 @@
+import type { Example } from '../../data/types.ts'
+import type { SuiteSpec } from '../../suite/types.ts'
+import { sideScores } from '../response-requests.ts'
+import type { ExampleScores, Replicator } from '../types.ts'
+import { topKCredit } from './top-k-credit.ts'
+
+/** One Ties row's parts of the composite, computed once: accurate, correct-answer spread and gap. */
+interface TiesRow { cluster: number; kind: 'ref' | 'tied'; accurate: number; spread: number; gap: number }
+
+/**
+ * bestOfNTask.metrics as a weighted replicator: per-subset mean top-k credit, and the Ties composite over the drawn
+ * prompts (a drawn cluster is one prompt copy: its ref and tied rows pair up, as the copies' `pid~k` ids do).
+ */
+export function bestOfNReplicator(examples: Example[], scores: ExampleScores, suite: SuiteSpec): Replicator {
+  const tiesName = suite.best_of_n?.ties_subset ?? 'Ties'
+  const groups = [...new Set(examples.filter((e) => e.group !== tiesName).map((e) => e.group))].sort((a, b) => a.localeCompare(b))
+  const gIx = new Map(groups.map((g, i) => [g, i]))
+  const group = new Int32Array(examples.length).fill(-1)
+  const credit = new Float64Array(examples.length)
+  const ties: { row: TiesRow; at: number }[] = []
+  const clusters = new Map<string, number>()
+  examples.forEach((ex, i) => {
+    const s = scores.get(ex.id)!
+    const rejected = sideScores(s, 'rejected', ex.rejected.length)
+    if (ex.group !== tiesName) {
+      group[i] = gIx.get(ex.group)!
+      credit[i] = topKCredit([s['chosen/0'], ...rejected])
+      return
+    }
+    const m = /^(ref|tied):(.+)$/.exec(ex.id)!
+    if (!clusters.has(m[2])) clusters.set(m[2], clusters.size)
+    const correct = sideScores(s, 'chosen', ex.chosen.length)
+    const worst = Math.min(...correct)
+    const gap = worst - Math.max(...rejected)
+    ties.push({ at: i, row: { cluster: clusters.get(m[2])!, kind: m[1] as 'ref' | 'tied', accurate: gap > 0 ? 1 : 0, spread: correct.length > 1 ? Math.max(...correct) - worst : NaN, gap } })
+  })
+  const hasTies = ties.length > 0
+  const keys = [...groups.map((g) => `accuracy/${g}`), ...(hasTies ? [`accuracy/${tiesName}`, 'ties/tied-accuracy', 'ties/ref-accuracy', 'ties/correctness-preferred', 'ties/correctness-preferred-hard', 'ties/margin'] : []), 'score']
+  const sums = new Float64Array(groups.length)
+  const counts = new Float64Array(groups.length)
+  // Per Ties cluster, its ref and tied rows (a cluster holds one of each at most, as the reference keys them).
+  const refOf = new Array<{ row: TiesRow; at: number } | undefined>(clusters.size)
+  const tiedOf = new Array<{ row: TiesRow; at: number } | undefined>(clusters.size)
+  for (const t of ties) (t.row.kind === 'ref' ? refOf : tiedOf)[t.row.cluster] = t
+  return {
+    keys,
+    evaluate(w) {
+      sums.fill(0)
+      counts.fill(0)
+      for (let i = 0; i < w.length; i++) {
+        const g = group[i]
+        if (g < 0 || !w[i]) continue
+        sums[g] += w[i] * credit[i]
+        counts[g] += w[i]
+      }
+      const out: Record<string, number> = {}
+      const subsets: number[] = []
+      groups.forEach((g, k) => {
+        if (!counts[k]) return
+        out[`accuracy/${g}`] = sums[k] / counts[k]
+        subsets.push(out[`accuracy/${g}`])
+      })
+      let tiesUndefined = false
+      if (hasTies) {
+        // The composite over drawn prompt copies: weights of a cluster's rows are its draw count.
+        let nRef = 0, accRef = 0, nTied = 0, accTied = 0, nBoth = 0, cp = 0, cph = 0, margin = 0
+        let drawnTies = 0
+        for (let c = 0; c < refOf.length; c++) {
+          const r = refOf[c]
+          const t = tiedOf[c]
+          const wc = w[(r ?? t)!.at]
+          if (!wc) continue
+          drawnTies += (r ? wc : 0) + (t ? wc : 0)
+          if (r) { nRef += wc; accRef += wc * r.row.accurate }
+          if (t) { nTied += wc; accTied += wc * t.row.accurate }
+          if (r && t) {
+            const spread = t.row.spread
+            const hard = Math.min(r.row.gap, t.row.gap)
+            nBoth += wc
+            cp += wc * (t.row.gap > spread ? 1 : 0)
+            cph += wc * (hard > spread ? 1 : 0)
+            const m = Math.tanh(hard / spread - 1)
+            margin += wc * (Number.isNaN(m) ? 0 : m)
+          }
+        }
+        if (drawnTies) {
+          const tiedAcc = nTied ? accTied / nTied : 0
+          const refAcc = nRef ? accRef / nRef : 0
+          const [cpm, cphm, mm] = nBoth ? [cp / nBoth, cph / nBoth, margin / nBoth] : [NaN, NaN, NaN]
+          const score = 0.3 * tiedAcc + 0.3 * refAcc + 0.2 * cpm + 0.2 * cphm + 0.01 * mm
+          if (Number.isFinite(score)) {
+            out[`accuracy/${tiesName}`] = score
+            out['ties/tied-accuracy'] = tiedAcc
+            out['ties/ref-accuracy'] = refAcc
+            out['ties/correctness-preferred'] = cpm
+            out['ties/correctness-preferred-hard'] = cphm
+            out['ties/margin'] = mm
+            subsets.push(score)
+          } else tiesUndefined = true
+        }
+      }
+      if (subsets.length && !tiesUndefined) out.score = subsets.reduce((a, x) => a + x, 0) / subsets.length
+      return out
+    },
+  }
+}
