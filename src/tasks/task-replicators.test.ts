@@ -4,6 +4,7 @@ import { attachCis } from '../run/metric-cis.ts'
 import { createRng } from '../stats/rng.ts'
 import type { SuiteSpec } from '../suite/types.ts'
 import { bestOfNTask } from './best-of-n/best-of-n-task.ts'
+import { rankingAccuracyTask } from './ranking-accuracy/ranking-accuracy-task.ts'
 import { styleMatrixTask } from './style-matrix/style-matrix-task.ts'
 import type { ExampleScores, Metrics, Task } from './types.ts'
 
@@ -11,15 +12,15 @@ type TestLike = { same: typeof t.same; ok: typeof t.ok }
 
 // A task's weighted replicator reads the same draws as recomputation on resampled copies: for the same seed every
 // interval must come out the same (up to rounding), and so must every resample count.
-function intervals(task: Task, examples: Example[], scores: ExampleScores, suite: SuiteSpec): Metrics {
-  const m = task.metrics(examples, scores, suite)
-  attachCis(m, { task, analyses: [], examples, scores, tokens: new Map(), suite })
+function intervals(task: Task, examples: Example[], scores: ExampleScores, suite: SuiteSpec, tokens: ExampleScores): Metrics {
+  const m = task.metrics(examples, scores, suite, tokens)
+  attachCis(m, { task, analyses: [], examples, scores, tokens, suite })
   return m
 }
 
-function same(t: TestLike, task: Task, examples: Example[], scores: ExampleScores, suite: SuiteSpec) {
-  const fast = intervals(task, examples, scores, suite)
-  const slow = intervals({ ...task, replicator: undefined }, examples, scores, suite)
+function same(t: TestLike, task: Task, examples: Example[], scores: ExampleScores, suite: SuiteSpec, tokens: ExampleScores = new Map()) {
+  const fast = intervals(task, examples, scores, suite, tokens)
+  const slow = intervals({ ...task, replicator: undefined }, examples, scores, suite, tokens)
   t.same(Object.keys(fast).sort(), Object.keys(slow).sort(), 'the same metrics')
   let n = 0
   for (const k of Object.keys(slow)) {
@@ -72,4 +73,25 @@ t.test('style-matrix with pooled safety domains', async (t) => {
     scores.set(e.id, s)
   }
   same(t, styleMatrixTask, examples, scores, { name: 's', task: 'style-matrix', data: { source: 'x' }, stats: { bootstrap: 300, seed: 4, method: 'bca' } })
+})
+
+t.test('ranking accuracy: R, R per subset, DPO accuracy, R* per beta with min/median/max and gaps; ranked lists', async (t) => {
+  const examples: Example[] = []
+  const scores: ExampleScores = new Map()
+  const tokens: ExampleScores = new Map()
+  for (let i = 0; i < 200; i++) {
+    const e = { ...ex(`r${i}`, ['a', 'b'][i % 2], 1, 1), alpha: 0.5 + rng.next() / 2 }
+    examples.push(e)
+    scores.set(e.id, { 'policy/w': -score() * 10, 'policy/l': -score() * 10, 'ref/w': -score() * 10, 'ref/l': -score() * 10 })
+    tokens.set(e.id, { 'policy/w': 5 + (i % 7), 'policy/l': 6 + (i % 5), 'ref/w': 5 + (i % 7), 'ref/l': 6 + (i % 5) })
+  }
+  same(t, rankingAccuracyTask, examples, scores, { name: 's', task: 'ranking-accuracy', data: { source: 'x' }, stats: { bootstrap: 300, seed: 1 } }, tokens)
+  const lists: Example[] = []
+  for (let i = 0; i < 90; i++) {
+    const e = ex(`l${i}`, 'c', 4, 0)
+    lists.push(e)
+    scores.set(e.id, Object.fromEntries([0, 1, 2, 3].map((k) => [`policy/r${k}`, -score() - k])))
+    tokens.set(e.id, Object.fromEntries([0, 1, 2, 3].map((k) => [`policy/r${k}`, 4])))
+  }
+  same(t, rankingAccuracyTask, [...examples, ...lists], scores, { name: 's', task: 'ranking-accuracy', data: { source: 'x' }, stats: { bootstrap: 300, seed: 1 } }, tokens)
 })

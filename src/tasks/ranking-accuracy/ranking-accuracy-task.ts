@@ -1,5 +1,6 @@
 import { RmbenchError } from '../../errors.ts'
-import type { Task } from '../types.ts'
+import type { ExampleScores, Metrics, Task } from '../types.ts'
+import type { SuiteSpec } from '../../suite/types.ts'
 import type { Example } from '../../data/types.ts'
 import { exactMatch, rankingMetrics, type RankingPair } from './ranking-metrics.ts'
 
@@ -8,6 +9,39 @@ const LMS = (useRef: boolean) => (useRef ? ['policy', 'ref'] : ['policy'])
 
 /** A ranked list of more than two responses (a ranked pair is scored as a pair). */
 const isRanked = (ex: Example) => ex.rejected.length === 0 && ex.chosen.length > 2
+
+/** The pairs and ranked lists a run's scores give, with the index of the example each came from. */
+interface RankingInputs { pairs: RankingPair[]; lists: number[][]; pairAt: number[]; listAt: number[] }
+
+function rankingInputs(examples: Example[], scores: ExampleScores, suite: SuiteSpec, tokens?: ExampleScores): RankingInputs {
+  const r = suite.ranking ?? {}
+  const useRef = r.reference ?? true
+  const out: RankingInputs = { pairs: [], lists: [], pairAt: [], listAt: [] }
+  examples.forEach((ex, i) => {
+    const s = scores.get(ex.id)
+    const t = tokens?.get(ex.id)
+    if (!s || !t) return
+    if (isRanked(ex)) {
+      out.lists.push(ex.chosen.map((_, k) => s[`policy/r${k}`]))
+      out.listAt.push(i)
+      return
+    }
+    const side = (lm: string) => ({ w: s[`${lm}/w`], l: s[`${lm}/l`], tw: t[`${lm}/w`], tl: t[`${lm}/l`] })
+    out.pairs.push({ group: ex.group, policy: side('policy'), ...(useRef ? { ref: side('ref') } : {}), alpha: ex.alpha ?? r.alpha ?? 0.75 })
+    out.pairAt.push(i)
+  })
+  return out
+}
+
+/** The task's metrics from its inputs, each pair and list counted by its weight (a bootstrap draw) or once. */
+function rankingOut(x: RankingInputs, suite: SuiteSpec, pairWeights?: Float64Array, listWeights?: Float64Array): Metrics {
+  const r = suite.ranking ?? {}
+  const out = rankingMetrics(x.pairs, { ties: r.ties ?? 'ge', betas: r.betas ?? DEFAULT_BETAS }, pairWeights)
+  if (x.lists.length) out['ranking/exact-match'] = { value: exactMatch(x.lists, r.ties ?? 'ge', listWeights), n: x.lists.length, label: 'share of ranked lists (n > 2) whose log-probs follow the ranking exactly' }
+  if (out['ranking/R']) out.score = { ...out['ranking/R'], label: 'ranking accuracy R of the policy' }
+  else if (out['ranking/exact-match']) out.score = { ...out['ranking/exact-match'] }
+  return out
+}
 
 /** Ranking accuracy of a policy LM (and the idealised accuracy its reference model allows). */
 export const rankingAccuracyTask: Task = {
@@ -29,26 +63,21 @@ export const rankingAccuracyTask: Task = {
     })
   },
   metrics(examples, scores, suite, tokens) {
-    const r = suite.ranking ?? {}
-    const useRef = r.reference ?? true
-    const pairs: RankingPair[] = []
-    const lists: number[][] = []
-    for (const ex of examples) {
-      const s = scores.get(ex.id)
-      const t = tokens?.get(ex.id)
-      if (!s || !t) continue
-      if (isRanked(ex)) {
-        lists.push(ex.chosen.map((_, i) => s[`policy/r${i}`]))
-        continue
-      }
-      const side = (lm: string) => ({ w: s[`${lm}/w`], l: s[`${lm}/l`], tw: t[`${lm}/w`], tl: t[`${lm}/l`] })
-      pairs.push({ group: ex.group, policy: side('policy'), ...(useRef ? { ref: side('ref') } : {}), alpha: ex.alpha ?? r.alpha ?? 0.75 })
+    return rankingOut(rankingInputs(examples, scores, suite, tokens), suite)
+  },
+  replicator(examples, scores, suite, tokens) {
+    const inputs = rankingInputs(examples, scores, suite, tokens)
+    const pw = new Float64Array(inputs.pairs.length)
+    const lw = new Float64Array(inputs.lists.length)
+    const keys = Object.keys(rankingOut(inputs, suite))
+    return {
+      keys,
+      evaluate(w) {
+        inputs.pairAt.forEach((at, k) => (pw[k] = w[at]))
+        inputs.listAt.forEach((at, k) => (lw[k] = w[at]))
+        return Object.fromEntries(Object.entries(rankingOut(inputs, suite, pw, lw)).map(([k, v]) => [k, v.value]))
+      },
     }
-    const out = rankingMetrics(pairs, { ties: r.ties ?? 'ge', betas: r.betas ?? DEFAULT_BETAS })
-    if (lists.length) out['ranking/exact-match'] = { value: exactMatch(lists, r.ties ?? 'ge'), n: lists.length, label: 'share of ranked lists (n > 2) whose log-probs follow the ranking exactly' }
-    if (out['ranking/R']) out.score = { ...out['ranking/R'], label: 'ranking accuracy R of the policy' }
-    else if (out['ranking/exact-match']) out.score = { ...out['ranking/exact-match'] }
-    return out
   },
   marginLabel: 'log π(preferred) − log π(dispreferred) of the policy (ranked lists: smallest step down the ranking)',
   responseLabels(ex) {

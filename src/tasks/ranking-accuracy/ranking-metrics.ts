@@ -1,4 +1,3 @@
-import { mean } from '../../stats/mean.ts'
 import type { MetricValue, Metrics } from '../types.ts'
 
 /** One preference pair's log-likelihoods: policy (and reference) on the preferred w and the dispreferred l. */
@@ -32,26 +31,40 @@ export function logOdds(alpha: number): number {
  * log-probs), per β and as min/median/max, the alignment gap median R* − R, and DPO reward accuracy
  * mean 1[β·log(π/π_ref)(y_w) > β·log(π/π_ref)(y_l)] (β > 0 does not change it).
  */
-export function rankingMetrics(pairs: RankingPair[], o: RankingOptions): Metrics {
+export function rankingMetrics(pairs: RankingPair[], o: RankingOptions, weights?: ArrayLike<number>): Metrics {
   const out: Metrics = {}
-  if (!pairs.length) return out
-  const n = pairs.length
+  // weights[i]: how many times pair i counts (a bootstrap draw); without, each once — the same sums in the same order.
+  const wt = (i: number) => (weights ? weights[i] : 1)
+  let n = 0
+  for (let i = 0; i < pairs.length; i++) n += wt(i)
+  if (!n) return out
+  const avg = (f: (p: RankingPair) => number, keep?: (p: RankingPair) => boolean): number => {
+    let a = 0
+    let b = 0
+    for (let i = 0; i < pairs.length; i++) {
+      const w = wt(i)
+      if (!w || (keep && !keep(pairs[i]))) continue
+      a += w * f(pairs[i])
+      b += w
+    }
+    return a / b
+  }
   const ranked = (w: number, l: number) => (o.ties === 'ge' ? w >= l : w > l) ? 1 : 0
   const put = (key: string, value: number, count = n, label?: string): MetricValue => (out[key] = { value, n: count, ...(label ? { label } : {}) })
-  const R = put('ranking/R', mean(pairs.map((p) => ranked(p.policy.w, p.policy.l))), n, `ranking accuracy: log π(y_w) ${o.ties === 'ge' ? '≥' : '>'} log π(y_l)`).value
-  const Rn = put('ranking/R-normalized', mean(pairs.map((p) => ranked(p.policy.w / p.policy.tw, p.policy.l / p.policy.tl))), n, 'ranking accuracy on per-token mean log-probs').value
-  for (const g of [...new Set(pairs.map((p) => p.group))].sort()) {
-    const gp = pairs.filter((p) => p.group === g)
-    put(`ranking/R/${g}`, mean(gp.map((p) => ranked(p.policy.w, p.policy.l))), gp.length)
+  const R = put('ranking/R', avg((p) => ranked(p.policy.w, p.policy.l)), n, `ranking accuracy: log π(y_w) ${o.ties === 'ge' ? '≥' : '>'} log π(y_l)`).value
+  const Rn = put('ranking/R-normalized', avg((p) => ranked(p.policy.w / p.policy.tw, p.policy.l / p.policy.tl)), n, 'ranking accuracy on per-token mean log-probs').value
+  for (const g of [...new Set(pairs.filter((_, i) => wt(i)).map((p) => p.group))].sort()) {
+    let count = 0
+    pairs.forEach((p, i) => (count += p.group === g ? wt(i) : 0))
+    put(`ranking/R/${g}`, avg((p) => ranked(p.policy.w, p.policy.l), (p) => p.group === g), count)
   }
-  const withRef = pairs.filter((p) => p.ref)
-  if (withRef.length === n) {
-    put('ranking/dpo-accuracy', mean(pairs.map((p) => ((p.policy.w - p.ref!.w) > (p.policy.l - p.ref!.l) ? 1 : 0))), n, 'DPO implicit reward accuracy: log(π/π_ref)(y_w) > log(π/π_ref)(y_l)')
+  if (pairs.every((p) => p.ref)) {
+    put('ranking/dpo-accuracy', avg((p) => ((p.policy.w - p.ref!.w) > (p.policy.l - p.ref!.l) ? 1 : 0)), n, 'DPO implicit reward accuracy: log(π/π_ref)(y_w) > log(π/π_ref)(y_l)')
     const star: number[] = []
     const starN: number[] = []
     for (const beta of o.betas) {
-      const s = mean(pairs.map((p) => (p.ref!.w - p.ref!.l + logOdds(p.alpha) / beta > 0 ? 1 : 0)))
-      const sn = mean(pairs.map((p) => (p.ref!.w / p.ref!.tw - p.ref!.l / p.ref!.tl + logOdds(p.alpha) / beta > 0 ? 1 : 0)))
+      const s = avg((p) => (p.ref!.w - p.ref!.l + logOdds(p.alpha) / beta > 0 ? 1 : 0))
+      const sn = avg((p) => (p.ref!.w / p.ref!.tw - p.ref!.l / p.ref!.tl + logOdds(p.alpha) / beta > 0 ? 1 : 0))
       put(`ranking/R*/beta=${beta}`, s)
       put(`ranking/R*-normalized/beta=${beta}`, sn)
       star.push(s)
@@ -69,7 +82,14 @@ export function rankingMetrics(pairs: RankingPair[], o: RankingOptions): Metrics
 }
 
 /** Exact-match ranking accuracy: the share of lists (best first) whose log-probs descend in that order. */
-export function exactMatch(lists: number[][], ties: 'ge' | 'gt'): number {
+export function exactMatch(lists: number[][], ties: 'ge' | 'gt', weights?: ArrayLike<number>): number {
   const ok = (xs: number[]) => xs.every((x, i) => i === 0 || (ties === 'ge' ? xs[i - 1] >= x : xs[i - 1] > x))
-  return lists.filter(ok).length / lists.length
+  if (!weights) return lists.filter(ok).length / lists.length
+  let a = 0
+  let b = 0
+  lists.forEach((xs, i) => {
+    a += weights[i] * (ok(xs) ? 1 : 0)
+    b += weights[i]
+  })
+  return a / b
 }
