@@ -9,6 +9,8 @@ export interface ExampleResampler {
   clusters: number
   /** Cluster indices per stratum (subset), for drawClusters. */
   stratumClusters: Int32Array[]
+  /** The cluster of each example (in the order given): rows a weighted statistic must treat as drawn together. */
+  clusterOf: Int32Array
   /** How many times each example (in the order given) is in the draw: what a weighted statistic reads. */
   weights(draw: Int32Array, out: Float64Array): Float64Array
   /** Renamed copies of the drawn clusters' examples, with one run's scores and token counts. */
@@ -36,7 +38,10 @@ export function exampleResampler(examples: Example[], task: Task, suite: SuiteSp
     positions[c].push(at)
   }
   const { stratumClusters } = clusterPlan({ strata: Int32Array.from(strata), clusters: Int32Array.from(picks.keys()) })
+  const clusterOf = new Int32Array(examples.length)
+  positions.forEach((list, c) => list.forEach((at) => (clusterOf[at] = c)))
   return {
+    clusterOf,
     clusters: picks.length,
     stratumClusters,
     weights(draw, out) {

@@ -171,7 +171,7 @@ function meanJackknife(stat: MeanStatistic, groups: number): Map<string, Float64
 function genericReplicates(input: CiInput, resamples: number, seed: number, keys: Set<string>, jackGroups: number): { reps: Map<string, Float64Array>; jack: Map<string, Float64Array> } {
   const scored = input.examples.filter((ex) => input.scores.has(ex.id))
   const resampler = exampleResampler(scored, input.task, input.suite)
-  const taskFast = input.task.replicator?.(scored, input.scores, input.suite, input.tokens)
+  const taskFast = input.task.replicator?.(scored, input.scores, input.suite, input.tokens, resampler.clusterOf)
   const fast = [...(taskFast ? [taskFast] : []), ...input.analyses.flatMap((a) => (a.replicator ? [a.replicator(scored, input.scores, input.tokens, input.suite)] : []))]
   const fastKeys = new Set(fast.flatMap((r) => r.keys))
   const slow = input.analyses.filter((a) => !a.replicator)

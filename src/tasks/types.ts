@@ -77,8 +77,11 @@ export interface Task {
   metrics(examples: Example[], scores: ExampleScores, suite: SuiteSpec, tokens?: ExampleScores): Metrics
   /** The task's metrics as per-stratum means (fast bootstrap); metrics it does not cover are resampled by recomputation. */
   meanStatistic?(examples: Example[], scores: ExampleScores, suite: SuiteSpec): MeanStatistic | undefined
-  /** Its metrics as a weighted replicator (the recomputing bootstrap then skips the copies); the examples are the scored ones. */
-  replicator?(examples: Example[], scores: ExampleScores, suite: SuiteSpec, tokens?: ExampleScores): Replicator
+  /**
+   * Its metrics as a weighted replicator (the recomputing bootstrap then skips the copies); the examples are the
+   * scored ones, `clusterOf` the resampling cluster of each (rows drawn together, as one copy).
+   */
+  replicator?(examples: Example[], scores: ExampleScores, suite: SuiteSpec, tokens?: ExampleScores, clusterOf?: Int32Array): Replicator
   /** One example's credit toward `accuracy` (1 right, 0 wrong, fractions for ties): exact McNemar tests use it. */
   credit?(example: Example, scores: Record<string, number>, suite: SuiteSpec): number
   /** Examples that must be resampled together (RewardBench 2's ref/tied rows of one prompt); default: the example alone. */

@@ -9,9 +9,10 @@ interface TiesRow { cluster: number; kind: 'ref' | 'tied'; accurate: number; spr
 
 /**
  * bestOfNTask.metrics as a weighted replicator: per-subset mean top-k credit, and the Ties composite over the drawn
- * prompts (a drawn cluster is one prompt copy: its ref and tied rows pair up, as the copies' `pid~k` ids do).
+ * prompts (a drawn cluster is one prompt copy: its ref and tied rows pair up, as the copies' `pid~k` ids do; rows
+ * of one prompt in different clusters never pair, as their copies' ids never match).
  */
-export function bestOfNReplicator(examples: Example[], scores: ExampleScores, suite: SuiteSpec): Replicator {
+export function bestOfNReplicator(examples: Example[], scores: ExampleScores, suite: SuiteSpec, _tokens?: ExampleScores, clusterOf?: Int32Array): Replicator {
   const tiesName = suite.best_of_n?.ties_subset ?? 'Ties'
   const groups = [...new Set(examples.filter((e) => e.group !== tiesName).map((e) => e.group))].sort((a, b) => a.localeCompare(b))
   const gIx = new Map(groups.map((g, i) => [g, i]))
@@ -28,11 +29,13 @@ export function bestOfNReplicator(examples: Example[], scores: ExampleScores, su
       return
     }
     const m = /^(ref|tied):(.+)$/.exec(ex.id)!
-    if (!clusters.has(m[2])) clusters.set(m[2], clusters.size)
+    // A prompt copy is a resampling cluster: its ref and tied rows pair up only when they are drawn together.
+    const key = clusterOf ? `c${clusterOf[i]}` : m[2]
+    if (!clusters.has(key)) clusters.set(key, clusters.size)
     const correct = sideScores(s, 'chosen', ex.chosen.length)
     const worst = Math.min(...correct)
     const gap = worst - Math.max(...rejected)
-    ties.push({ at: i, row: { cluster: clusters.get(m[2])!, kind: m[1] as 'ref' | 'tied', accurate: gap > 0 ? 1 : 0, spread: correct.length > 1 ? Math.max(...correct) - worst : NaN, gap } })
+    ties.push({ at: i, row: { cluster: clusters.get(key)!, kind: m[1] as 'ref' | 'tied', accurate: gap > 0 ? 1 : 0, spread: correct.length > 1 ? Math.max(...correct) - worst : NaN, gap } })
   })
   const hasTies = ties.length > 0
   const keys = [...groups.map((g) => `accuracy/${g}`), ...(hasTies ? [`accuracy/${tiesName}`, 'ties/tied-accuracy', 'ties/ref-accuracy', 'ties/correctness-preferred', 'ties/correctness-preferred-hard', 'ties/margin'] : []), 'score']
