@@ -88,18 +88,21 @@ printTable([
 // size (2,985 pairs). "in-process" is the run's own provenance.durationMs; "process" adds Node's start, module
 // loading and exit.
 const WARM_RUNS = 3
-function cli(suite: string, out: string, cache: string): { processMs: number; durationMs: number; cached: number; unique: number } {
+type Phases = Record<'loadMs' | 'scoringMs' | 'tokenizeMs' | 'sessionMs' | 'statisticsMs' | 'reportMs', number | undefined>
+function cli(suite: string, out: string, cache: string, model = `onnx:${join(WORK, 'model-big')}`): { processMs: number; durationMs: number; cached: number; unique: number; phases: Phases } {
   const t0 = performance.now()
-  execFileSync(process.execPath, [join(HERE, '..', 'bin', 'rmbench.js'), 'run', suite, '-m', `onnx:${join(WORK, 'model-big')}`, '-o', out], { env: { ...process.env, RMBENCH_CACHE_DIR: cache }, stdio: 'ignore' })
+  execFileSync(process.execPath, [join(HERE, '..', 'bin', 'rmbench.js'), 'run', suite, '-m', model, '-o', out], { env: { ...process.env, RMBENCH_CACHE_DIR: cache }, stdio: 'ignore' })
   const processMs = performance.now() - t0
   const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
-  return { processMs, durationMs: r.provenance.durationMs, cached: r.counts.cached, unique: r.counts.unique }
+  return { processMs, durationMs: r.provenance.durationMs, cached: r.counts.cached, unique: r.counts.unique, phases: r.provenance.phases }
 }
+const rerunCold: ReturnType<typeof cli>[] = []
 const rerun = [RERUN_PAIRS, 2985].map((pairs) => {
   const suite = join(WORK, `suite-rerun-${pairs}`)
   const cache = join(WORK, `cache-${pairs}`)
   writeBenchSuite(suite, BIG.vocab, pairs)
   const cold = cli(suite, join(WORK, `rerun-${pairs}-cold`), cache)
+  rerunCold.push(cold)
   const warms = Array.from({ length: WARM_RUNS }, (_, k) => cli(suite, join(WORK, `rerun-${pairs}-warm-${k}`), cache))
   const mid = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((a, b) => by(a) - by(b))[Math.floor((xs.length - 1) / 2)]
   const warm = mid(warms, (w) => w.processMs)
@@ -117,6 +120,23 @@ printTable([
   ...rerun.map((r) => [fmt(r.pairs), '', fmt(r.coldInProcessMs), fmt(r.warmInProcessMs), `${fmt(r.speedupInProcess, 1)}×`, fmt(r.coldProcessMs), fmt(r.warmProcessMs), `${fmt(r.speedupProcess, 1)}×`, `${fmt(r.warmCached)} of ${fmt(r.requests)}`]),
 ])
 for (const r of rerun) console.log(`${fmt(r.pairs)} pairs, every warm run: ${r.warmRuns.map((w) => `${fmt(w.ms)} ms (process ${fmt(w.processMs)})`).join(', ')}`)
+// Where a cold run's time goes, phase by phase (results.json → provenance.phases): "start" is the rest of the
+// process — Node's start, loading the CLI, the config and the model, and exit. The quickstart as a newcomer runs it
+// (bundled suite and model, an empty score cache; median of 3 by process time) and the cold 1,000-pair run above.
+const quick = Array.from({ length: 3 }, (_, k) => cli(join(HERE, '..', 'suites', 'quickstart'), join(WORK, `quickstart-${k}`), join(WORK, `cache-quickstart-${k}`), 'quickstart-rm'))
+const quickMid = [...quick].sort((a, b) => a.processMs - b.processMs)[1]
+const phaseRows = [['quickstart (320 pairs, bundled RM)', quickMid], [`${fmt(RERUN_PAIRS)} pairs, big model`, rerunCold[0]], ['2,985 pairs, big model', rerunCold[1]]] as const
+const phaseTable = phaseRows.map(([name, r]) => {
+  const p = r.phases
+  const inRun = r.durationMs + (p.reportMs ?? 0)
+  return { run: name, startMs: Math.round(r.processMs - inRun), loadMs: p.loadMs, tokenizeMs: p.tokenizeMs, sessionMs: p.sessionMs, otherScoringMs: p.scoringMs! - (p.tokenizeMs ?? 0) - (p.sessionMs ?? 0), statisticsMs: p.statisticsMs, reportMs: p.reportMs, processMs: Math.round(r.processMs) }
+})
+console.log('\nWhere a cold run\'s time goes (ms; "scoring, other": batching, planning and recording around the model):')
+printTable([
+  ['run', '', 'start', 'load', 'tokenise', 'session.run', 'scoring, other', 'statistics', 'report', 'process'],
+  ...phaseTable.map((r) => [r.run, '', fmt(r.startMs), fmt(r.loadMs ?? NaN), fmt(r.tokenizeMs ?? NaN), fmt(r.sessionMs ?? NaN), fmt(r.otherScoringMs), fmt(r.statisticsMs ?? NaN), fmt(r.reportMs ?? NaN), fmt(r.processMs)]),
+])
+console.log(`quickstart, every run's process ms: ${quick.map((q) => fmt(q.processMs)).join(', ')}`)
 // Memory flat in dataset size: a streamed pairwise run with baseline:length over a tenth of the pairs and all of them.
 const memory = [Math.round(STREAM_PAIRS / 10), STREAM_PAIRS].map((n) => {
   const dir = join(WORK, `stream-${n}`)
@@ -129,5 +149,5 @@ console.log('\nStreamed run, baseline:length (peak RSS of the whole process):')
 printTable([['pairs', '', 'peak RSS', 'wall ms'], ...memory.map((m) => [fmt(m.pairs), '', `${m.maxRssMB} MB`, fmt(m.wallMs)])])
 for (const [label, bySystem] of Object.entries(spread)) console.log(`${label}: every run's ms: ${Object.entries(bySystem).map(([n, ms]) => `${n} ${ms.join('/')}`).join(', ')}`)
 for (const [k, v] of Object.entries(extra)) console.log(`${k}: ${typeof v !== "number" ? v : Number.isInteger(v) ? fmt(v) : v.toExponential(2)}`)
-writeFileSync(join(HERE, 'results.json'), JSON.stringify({ pairs: PAIRS, repeats: REPEATS, threads: process.env.BENCH_THREADS ?? 'default', node: process.version, rows, spread, rerun, memory, extra, at: new Date().toISOString() }, null, 2) + '\n')
+writeFileSync(join(HERE, 'results.json'), JSON.stringify({ pairs: PAIRS, repeats: REPEATS, threads: process.env.BENCH_THREADS ?? 'default', node: process.version, rows, spread, rerun, phases: phaseTable, memory, extra, at: new Date().toISOString() }, null, 2) + '\n')
 if (existsSync(WORK)) rmSync(WORK, { recursive: true, force: true })

@@ -29,6 +29,8 @@ export interface RunResult {
     finishedAt: string
     durationMs: number
     scoringMs: number
+    /** Where the run's time went (volatile, like the other timings). */
+    phases?: RunPhases
     node: string
     platform: string
   }
@@ -38,6 +40,9 @@ export interface RunResult {
   counts: { examples: number; scored: number; failed: number; requests: number; unique: number; cached: number }
   errors: { id: string; code: string; message: string }[]
 }
+
+/** A run's time by phase, in ms: load (suite, data, planning), scoring (tokenising and session.run within it, for a local model), statistics, reports. */
+export interface RunPhases { loadMs?: number; scoringMs: number; tokenizeMs?: number; sessionMs?: number; statisticsMs: number; reportMs?: number }
 
 /** Progress events during a run. */
 export interface RunProgress { phase: 'load' | 'score' | 'done'; done: number; total: number; cached: number; errors: number; elapsedMs: number }

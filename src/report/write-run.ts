@@ -25,9 +25,11 @@ export async function writeRun(outDir: string, result: RunResult, rows: Record<s
     o.explorer?.writer.abandon()
     throw new RmbenchError('E_RESULTS', `results do not match schemas/results.schema.json: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`)
   }
+  const reportStart = performance.now()
   o.explorer?.writer.finish(runExplorerMeta(result, o.explorer.marginLabel))
   if (Array.isArray(rows)) writeAtomic(join(outDir, 'scores.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''))
   writeAtomic(join(outDir, 'worst.json'), JSON.stringify(worst, null, 2) + '\n')
   await writeReports(outDir, result, Array.isArray(rows) ? rows : rows.sample, worst, o)
+  if (result.provenance.phases) result.provenance.phases.reportMs = Math.round(performance.now() - reportStart)
   writeAtomic(join(outDir, 'results.json'), JSON.stringify(result, null, 2) + '\n')
 }

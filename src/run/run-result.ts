@@ -2,7 +2,7 @@ import { relative } from 'node:path'
 import type { StreamedDataset } from '../data/stream-dataset.ts'
 import type { Example } from '../data/types.ts'
 import type { HubModelSource } from '../hub/hub-model.ts'
-import type { RunResult } from '../report/types.ts'
+import type { RunPhases, RunResult } from '../report/types.ts'
 import type { Runner } from '../runners/types.ts'
 import type { Suite } from '../suite/types.ts'
 import { charCount } from '../tasks/length-bias/length-bias.ts'
@@ -31,6 +31,8 @@ export interface RunFacts {
   started: Date
   finished: Date
   scoringMs: number
+  /** Phase timings beyond scoring (statistics, load); the run's report time is added when the reports are written. */
+  phases?: Omit<RunPhases, 'scoringMs'>
   metrics: Metrics
   stats: CiSummary | null
   counts: RunResult['counts']
@@ -65,6 +67,7 @@ export function runResult(f: RunFacts): RunResult {
       finishedAt: f.finished.toISOString(),
       durationMs: f.finished.getTime() - f.started.getTime(),
       scoringMs: Math.round(f.scoringMs),
+      ...(f.phases ? { phases: { ...f.phases, scoringMs: Math.round(f.scoringMs), ...f.runner.timings?.() } } : {}),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
     },

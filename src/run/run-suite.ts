@@ -118,6 +118,7 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
   const records = openRecords(o)
   const { outDir, store } = records
   const plan = planRecorded(requests, o, records, { retryErrors: o.retryErrors, shard: o.shard })
+  const loadMs = Date.now() - started.getTime()
   o.onProgress?.({ phase: 'score', done: 0, total: plan.todo.length, cached: plan.cached, errors: 0, elapsedMs: 0 })
   const scored = await scoreRequests(plan.todo, o.runner, store, {
     signal: o.signal,
@@ -160,13 +161,15 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
     if (rec.tokens !== undefined) tokens.set(r.exampleId, { ...tokens.get(r.exampleId), [r.role]: rec.tokens })
   }
   for (const id of failed.keys()) byExample.delete(id)
+  const statsStart = performance.now()
   const metrics = task.metrics(data.examples, byExample, spec, tokens)
   for (const a of attached) Object.assign(metrics, a.analyze(data.examples, byExample, tokens, spec))
   const stats = attachCisRemembered(metrics, { task, analyses: attached, examples: data.examples, scores: byExample, tokens, suite: spec }, dataKey(data), o.cache ?? undefined)
+  const statisticsMs = Math.round(performance.now() - statsStart)
   const rows = data.examples.map((ex) => byExample.has(ex.id) ? scoredRow(task, spec, ex, byExample.get(ex.id)!, tokens.get(ex.id)) : { id: ex.id, group: ex.group, error: failed.get(ex.id) })
   const finished = new Date()
   const result = runResult({
-    suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished, scoringMs: scored.ms, metrics, stats,
+    suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished, scoringMs: scored.ms, phases: { loadMs, statisticsMs }, metrics, stats,
     counts: { examples: data.examples.length, scored: byExample.size, failed: failed.size, requests: requests.length, unique: plan.unique, cached: plan.cached },
     failed,
   })

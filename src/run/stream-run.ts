@@ -96,6 +96,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   }
   if (!data) throw new Error('stream ended without its summary')
 
+  const statsStart = performance.now()
   const metrics = pairwiseMetricsFromSums(sums, spec)
   // Strata in sorted group order, as the in-memory statistic numbers them, so the bootstrap draws the same.
   const sorted = [...groupIndex.keys()].sort((a, b) => a.localeCompare(b))
@@ -104,7 +105,8 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const stat = pairwiseStatistic(sorted, groupOf.view().map((g) => rank[g]), credits.view(), spec)
   const stats = attachCisRemembered(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat }, dataKey(data), o.cache ?? undefined)
   counts.failed = failed.size
-  const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, metrics, stats, counts, failed })
+  const phases = { statisticsMs: Math.round(performance.now() - statsStart) }
+  const result = runResult({ suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished: new Date(), scoringMs, phases, metrics, stats, counts, failed })
   await writeRun(outDir, result, { sample: sample.sort((a, b) => a.at - b.at).map((s) => s.row) }, worst.list(), { png: o.png, warn: o.warn, memo: o.cache, explorer: { writer: explorer, marginLabel: task.marginLabel ?? 'margin' } })
   o.onProgress?.({ phase: 'done', done: counts.examples, total: counts.examples, cached: counts.cached, errors: failed.size, elapsedMs: Date.now() - started.getTime() })
   return { result, outDir, interrupted: false, scored: counts.scored }

@@ -52,6 +52,8 @@ export interface Runner {
   readonly cacheable?: boolean
   /** Scores do not depend on which requests share a batch: a resumed chunk may score only what it lacks. */
   readonly batchInvariant?: boolean
+  /** Time spent tokenising and in the model itself so far (local models), for results.json's phases. */
+  timings?(): { tokenizeMs: number; sessionMs: number }
   /** One line on how scoring went (retries, replicas taken out), for stderr after the run; null when unremarkable. */
   health?(): string | null
   /** A cheap length proxy so the caller can group similar requests before calling reward(). */

@@ -5,7 +5,7 @@ import { cliAsync, tmp } from '../e2e/helpers.ts'
 import { recordFigures } from './figures.ts'
 
 /** Fields of results.json that are allowed to differ between two identical runs (documented in README). */
-export const VOLATILE = ['provenance.startedAt', 'provenance.finishedAt', 'provenance.durationMs', 'provenance.scoringMs', 'stats.ms']
+export const VOLATILE = ['provenance.startedAt', 'provenance.finishedAt', 'provenance.durationMs', 'provenance.scoringMs', 'provenance.phases', 'stats.ms']
 
 function withoutVolatile(text: string): string {
   const r = JSON.parse(text)

@@ -18,6 +18,8 @@ import { halfToFloat, type RewardHead } from './reward-head.ts'
 export class OnnxRunner implements Runner {
   /** Tokens fed to session.run: real ones and padding (for the padding-waste figure of `npm run bench`). */
   readonly tokenCounts = { real: 0, padded: 0 }
+  /** Milliseconds spent tokenising on this thread (waiting for the tokenizer thread included) and in session.run. */
+  private readonly spent = { tokenizeMs: 0, sessionMs: 0 }
   /** Local weights: a score is a pure function of the fingerprint and the text. */
   readonly cacheable = true
   readonly capabilities: Runner['capabilities']
@@ -65,6 +67,15 @@ export class OnnxRunner implements Runner {
   private async encodeAll(batch: RewardRequest[], kind: 'reward'): Promise<Encoded[]>
   private async encodeAll(batch: RewardRequest[], kind: 'lm'): Promise<EncodedLm[]>
   private async encodeAll(batch: RewardRequest[], kind: 'reward' | 'lm'): Promise<Encoded[]> {
+    const t0 = performance.now()
+    try {
+      return await this.encodeNow(batch, kind)
+    } finally {
+      this.spent.tokenizeMs += performance.now() - t0
+    }
+  }
+
+  private async encodeNow(batch: RewardRequest[], kind: 'reward' | 'lm'): Promise<Encoded[]> {
     if (++this.chunks === 2 && this.tokenizeThreads > 0)
       this.thread = new EncodeThread({ dir: this.folder.dir, modelFile: this.folder.modelFile, settings: this.enc.settings, tokenizerHash: this.enc.tokenizerHash })
     if (this.thread?.ready) {
@@ -159,8 +170,14 @@ export class OnnxRunner implements Runner {
     })
   }
 
+  /** Where scoring time went so far: tokenising and session.run (the rest is the run's own bookkeeping). */
+  timings(): { tokenizeMs: number; sessionMs: number } {
+    return { tokenizeMs: Math.round(this.spent.tokenizeMs), sessionMs: Math.round(this.spent.sessionMs) }
+  }
+
   private async run(s: OrtSession, feeds: Record<string, Tensor>): Promise<Tensor> {
     const outName = s.outputs.find((o) => o.name === 'logits')?.name ?? s.outputs[0].name
+    const t0 = performance.now()
     try {
       return (await s.session.run(feeds, [outName]))[outName]
     } catch (e) {
@@ -168,6 +185,8 @@ export class OnnxRunner implements Runner {
       if (/out of range|out of bounds|indices element/i.test(msg))
         throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: onnxruntime rejected a token id (${msg.split('\n')[0]}). tokenizer.json likely does not belong to this model.`)
       throw new RmbenchError('E_MODEL_LOAD', `${this.folder.modelFile}: inference failed (${msg.split('\n')[0]}).`)
+    } finally {
+      this.spent.sessionMs += performance.now() - t0
     }
   }
 
