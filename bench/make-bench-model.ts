@@ -99,5 +99,5 @@ export function writeBenchModel(dir: string, s: BenchModelShape, seed = 1): void
     model: { type: 'WordLevel', vocab, unk_token: '[UNK]' },
   }))
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', pad_token: '[PAD]', unk_token: '[UNK]', model_max_length: 1024, padding_side: 'right', chat_template: "{% for m in messages %}{{ m['content'] }}{% if not loop.last %}{{ ' ' }}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ ' ' }}{% endif %}" }))
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['BenchTransformerRM'], num_labels: 1, id2label: { 0: 'reward' }, vocab_size: s.vocab, pad_token_id: 0, max_position_embeddings: s.maxPos, hidden_size: s.hidden, num_hidden_layers: s.layers }))
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['BenchTransformerRM'], num_labels: 1, id2label: { 0: 'reward' }, vocab_size: s.vocab, pad_token_id: 0, max_position_embeddings: s.maxPos, hidden_size: s.hidden, num_hidden_layers: s.layers, num_attention_heads: s.heads }))
 }

@@ -45,6 +45,16 @@ function printTable(table: string[][]): void {
   for (const r of table) console.log(r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '))
 }
 
+// The PyTorch anchor (bench/torch/score_bench.py): run when a Python with torch, tokenizers and onnx is at hand.
+const PYTHON = process.env.BENCH_PYTHON ?? join(HERE, 'torch', '.venv', 'bin', 'python')
+const TORCH = existsSync(PYTHON)
+if (!TORCH) console.log(`PyTorch anchor skipped: no Python at ${PYTHON} (see bench/torch/score_bench.py; BENCH_PYTHON names another)`)
+const TORCH_CONFIGS = ['batch 8, data order (RewardBench)', 'sorted, batch 16']
+function torchSystem(model: string, suite: string, rmbenchRun: string): Record<string, number> {
+  const out = execFileSync(PYTHON, [join(HERE, 'torch', 'score_bench.py'), model, suite, rmbenchRun, process.env.BENCH_THREADS ?? 'default', '1'], { encoding: 'utf8', maxBuffer: 1 << 24 })
+  return JSON.parse(out.trim().split('\n').pop()!)
+}
+
 rmSync(WORK, { recursive: true, force: true })
 for (const [label, shape] of [['big', BIG], ['tiny', TINY]] as [string, BenchModelShape][]) {
   const model = join(WORK, `model-${label}`)
@@ -52,8 +62,11 @@ for (const [label, shape] of [['big', BIG], ['tiny', TINY]] as [string, BenchMod
   writeBenchModel(model, shape)
   writeBenchSuite(suite, shape.vocab, PAIRS, 1000)
   const runs: Record<string, Record<string, number>[]> = { limit: [], rmbench: [], 'rmbench-thread': [], peer: [], naive: [] }
-  for (let k = 0; k < REPEATS; k++)
+  const torchRuns: Record<string, number>[] = []
+  for (let k = 0; k < REPEATS; k++) {
     for (const name of Object.keys(runs)) runs[name].push(system(name, model, suite, join(WORK, `run-${label}-${name}-${k}`)))
+    if (TORCH) torchRuns.push(torchSystem(model, suite, join(WORK, `run-${label}-rmbench-${k}`)))
+  }
   const [limit, run, threaded, peer, naive] = Object.values(runs).map(median)
   spread[label] = Object.fromEntries(Object.entries(runs).map(([name, r]) => [name, r.map((x) => Math.round(x.ms))]))
   const add = (name: string, r: Record<string, number>, ms = r.ms) => rows.push({
@@ -66,6 +79,12 @@ for (const [label, shape] of [['big', BIG], ['tiny', TINY]] as [string, BenchMod
   add('rmbench, tokenizer thread', threaded)
   add('transformers.js pipeline', peer)
   add('naive loop', naive)
+  for (const config of TORCH ? TORCH_CONFIGS : []) {
+    const t = median(torchRuns.map((r) => ({ ...r, ms: r[config], padded: NaN, tokens: limit.tokens })))
+    add(`PyTorch ${t.torch}, ${config}`, t)
+    spread[label][`torch ${config}`] = torchRuns.map((r) => Math.round(r[config]))
+    extra[`${label}: PyTorch max |score − rmbench's|`] = Math.max(...torchRuns.map((r) => r.maxDiff))
+  }
   // Each round runs the limit and rmbench back to back: their ratio within a round sees the same machine load.
   const paired = runs.limit.map((l, k) => l.ms / runs.rmbench[k].ms).sort((a, b) => a - b)
   extra[`${label}: rmbench / limit, median of the ${REPEATS} rounds' own ratios`] = paired[Math.floor((paired.length - 1) / 2)].toFixed(3)

@@ -17,7 +17,7 @@ const results = (dir: string) => JSON.parse(read(dir, 'results.json'))
 /** results.json without what differs between any two runs (times) or by design (the streamed run's records). */
 const comparable = (dir: string) => {
   const r = results(dir)
-  for (const k of ['startedAt', 'finishedAt', 'durationMs', 'scoringMs']) delete r.provenance[k]
+  for (const k of ['startedAt', 'finishedAt', 'durationMs', 'scoringMs', 'phases']) delete r.provenance[k]
   delete r.stats.ms
   return r
 }
