@@ -1,13 +1,4 @@
-/** log Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15). */
-export function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x)
-  x -= 1
-  let a = c[0]
-  const t = x + 7.5
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i)
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a)
-}
+import { logGamma } from './exact-tests.ts'
 
 /** The continued fraction of the incomplete beta function (modified Lentz). */
 function betaFraction(a: number, b: number, x: number): number {

@@ -1,4 +1,5 @@
 import type { Example } from '../../data/types.ts'
+import { logistic1 } from '../../stats/logistic.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import { pairCredit } from '../pairwise/pairwise-task.ts'
 import { sideScores } from '../response-requests.ts'
@@ -152,7 +153,7 @@ export function weightedSpearman(xs: number[], ys: number[], w: Float64Array, or
 
 /**
  * lengthControlled on a weighted sample: σ(a) of the logistic fit P(right) = σ(a + b·tanh(Δ/sd)) with each pair
- * counted w times, by the same Newton iterations from (0, 0) (the same iterates as the unweighted fit on copies).
+ * counted w times, by logistic1's Newton iterations from (0, 0) (the iterates of the unweighted fit on copies).
  */
 function weightedLengthControlled(credit: number[], delta: number[], w: Float64Array): number {
   const P = credit.length
@@ -167,26 +168,6 @@ function weightedLengthControlled(credit: number[], delta: number[], w: Float64A
   const sd = Math.sqrt(ss / Math.max(1, n - 1))
   const x = new Float64Array(P)
   for (let p = 0; p < P; p++) x[p] = sd > 0 ? Math.tanh(delta[p] / sd) : 0
-  let a = 0
-  let b = 0
-  for (let it = 0; it < 100; it++) {
-    let g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0
-    for (let p = 0; p < P; p++) {
-      if (!w[p]) continue
-      const q = 1 / (1 + Math.exp(-(a + b * x[p])))
-      const v = w[p] * q * (1 - q)
-      const r = w[p] * (credit[p] - q)
-      g0 += r
-      g1 += r * x[p]
-      h00 += v
-      h01 += v * x[p]
-      h11 += v * x[p] * x[p]
-    }
-    const det = h00 * h11 - h01 * h01
-    const [da, db] = Math.abs(det) > 1e-12 * Math.max(1, h00 * h11) ? [(h11 * g0 - h01 * g1) / det, (h00 * g1 - h01 * g0) / det] : [h00 > 1e-300 ? g0 / h00 : 0, 0]
-    a += da
-    b += db
-    if (Math.abs(da) < 1e-12 && Math.abs(db) < 1e-12) break
-  }
+  const { a } = logistic1(x, credit, 100, w)
   return 1 / (1 + Math.exp(-a))
 }
