@@ -5,6 +5,7 @@ import { createRng } from '../stats/rng.ts'
 import type { SuiteSpec } from '../suite/types.ts'
 import { bestOfNTask } from './best-of-n/best-of-n-task.ts'
 import { rankingAccuracyTask } from './ranking-accuracy/ranking-accuracy-task.ts'
+import { selfPreferenceTask } from './self-preference/self-preference-task.ts'
 import { styleMatrixTask } from './style-matrix/style-matrix-task.ts'
 import type { ExampleScores, Metrics, Task } from './types.ts'
 
@@ -94,4 +95,22 @@ t.test('ranking accuracy: R, R per subset, DPO accuracy, R* per beta with min/me
     tokens.set(e.id, Object.fromEntries([0, 1, 2, 3].map((k) => [`policy/r${k}`, 4])))
   }
   same(t, rankingAccuracyTask, [...examples, ...lists], scores, { name: 's', task: 'ranking-accuracy', data: { source: 'x' }, stats: { bootstrap: 300, seed: 1 } }, tokens)
+})
+
+t.test('self-preference: DBG, win rates, agreement and κ, position and length bias; pointwise ratings', async (t) => {
+  const examples: Example[] = []
+  const scores: ExampleScores = new Map()
+  const models = ['judge-lm', 'other-7b', 'third-13b']
+  for (let i = 0; i < 160; i++) {
+    const pair = [models[i % 3], models[(i + 1 + (i % 2)) % 3]]
+    const e: Example = { ...ex(`j${i}`, ['writing', 'math'][i % 2], 1, 1), chosen: ['a'.repeat(5 + (i % 9))], rejected: ['b'.repeat(3 + (i % 11))], judge: { models: pair, gold: [1, 0, 0.5][i % 3] } }
+    examples.push(e)
+    scores.set(e.id, { 'AB/A': -score(), 'AB/B': -score(), 'BA/A': -score(), 'BA/B': -score() })
+  }
+  for (let i = 0; i < 60; i++) {
+    const e: Example = { ...ex(`r${i}`, 'ratings', 1, 0), judge: { models: [models[i % 3]], gold: 1 + (i % 10) } }
+    examples.push(e)
+    scores.set(e.id, Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => [`rate/${k}`, -score() * 2])))
+  }
+  same(t, selfPreferenceTask, examples, scores, { name: 's', task: 'self-preference', data: { source: 'x' }, judge: { name: 'judge-lm' }, stats: { bootstrap: 300, seed: 3 } })
 })

@@ -3,7 +3,7 @@ import type { Example } from '../../data/types.ts'
 import type { JudgeSpec, SuiteSpec } from '../../suite/types.ts'
 import { charCount } from '../length-bias/length-bias.ts'
 import type { Metrics, Task, TaskRequest } from '../types.ts'
-import { judgeProbA, pairwiseJudgeMetrics, pointwiseJudgeMetrics, type PairJudgment } from './judge-metrics.ts'
+import { judgeProbA, pairwiseJudgeMetrics, pointwiseJudgeMetrics, type PairJudgment, type RatingJudgment } from './judge-metrics.ts'
 import { pairwisePrompt, pointwisePrompt } from './judge-prompt.ts'
 
 const isPointwise = (ex: Example) => ex.judge!.models.length === 1
@@ -78,6 +78,28 @@ export const selfPreferenceTask: Task = {
         return [[`${o}/A`, la], [`${o}/B`, lb]].map(([role, response]) => ({ exampleId: ex.id, role, lm: 'judge', request: { prompt, response, choices: [la, lb], ref: ref(role) } }))
       })
     })
+  },
+  replicator(examples, scores, suite) {
+    // Each item's judgment computed once; a resample repeats each as often as it was drawn (references, not copies)
+    // and the judge metrics read those lists, the multiset recomputation on copies reads.
+    const spec = suite.judge!
+    const names = judgeNames(spec)
+    const ks = scale(spec)
+    const pairs = new Map(pairJudgments(examples, scores, spec).map((p) => [p.ex, p.j]))
+    const rated = new Map(examples.filter((ex) => isPointwise(ex)).map((ex) => [ex, { own: names.has(ex.judge!.models[0].toLowerCase()), judge: expectedRating(scores.get(ex.id)!, ks), gold: ex.judge!.gold }]))
+    const at = examples.map((ex) => pairs.get(ex) ?? rated.get(ex)!)
+    const isPair = examples.map((ex) => pairs.has(ex))
+    const keys = Object.keys(selfPreferenceTask.metrics(examples, scores, suite)).filter((k) => k !== 'judge/unparseable')
+    return {
+      keys,
+      evaluate(w) {
+        const ps: PairJudgment[] = []
+        const rs: RatingJudgment[] = []
+        for (let i = 0; i < w.length; i++) for (let c = 0; c < w[i]; c++) (isPair[i] ? ps.push(at[i] as PairJudgment) : rs.push(at[i] as RatingJudgment))
+        const m = { ...pairwiseJudgeMetrics(ps), ...pointwiseJudgeMetrics(rs) }
+        return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.value]))
+      },
+    }
   },
   metrics(examples, scores, suite) {
     const spec = suite.judge!
