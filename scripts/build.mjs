@@ -15,7 +15,7 @@ if (r.status !== 0) process.exit(r.status ?? 1)
 // The schema validators are generated JavaScript (npm run schemas), not compiled: copied as they are.
 for (const f of ['schema-validators.generated.js', 'schema-validators.generated.d.ts']) copyFileSync(join('src/suite', f), join('dist/suite', f))
 // The explorer page's script is browser JavaScript read as text at run time (its hash goes into the page's CSP).
-for (const f of ['explorer-client.js', 'explorer-diff.js']) copyFileSync(join('src/report/explorer', f), join('dist/report/explorer', f))
+for (const f of ['explorer-diff.js', 'explorer-filters.js', 'explorer-view.js']) copyFileSync(join('src/report/explorer', f), join('dist/report/explorer', f))
 
 // tsc rewrites the sources' `./x.ts` imports to `./x.js` in JavaScript but keeps them in declarations, which a
 // consumer's TypeScript (without allowImportingTsExtensions) rejects: rewrite those too.

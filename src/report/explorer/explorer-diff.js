@@ -1,5 +1,6 @@
-// The explorer's word diff (part of explorer.html's one script, joined with explorer-client.js inside one function
-// by explorer-page.ts): pure functions, no DOM, so they are tested in Node as well as in the page.
+// The explorer's word diff (the first part of explorer.html's one script, joined with explorer-filters.js and
+// explorer-view.js inside one function by explorer-page.ts): pure functions, no DOM, so they are tested in Node
+// as well as in the page.
 
 /** Words, single punctuation marks and the whitespace between them, in order: joined, they give the text back. */
 function tokens(s) {

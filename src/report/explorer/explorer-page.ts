@@ -24,7 +24,7 @@ let page: { script: string; csp: string } | undefined
 function pageScript(): { script: string; csp: string } {
   if (page) return page
   const part = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8')
-  const script = `'use strict';\n(function () {\n${part('explorer-diff.js')}\n${part('explorer-client.js')}\n})()\n`
+  const script = `'use strict';\n(function () {\n${['explorer-diff.js', 'explorer-filters.js', 'explorer-view.js'].map(part).join('\n')}\n})()\n`
   return (page = { script, csp: `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${sha256Base64(script)}'` })
 }
 
