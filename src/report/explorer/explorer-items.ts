@@ -1,5 +1,5 @@
 import type { Example } from '../../data/types.ts'
-import { charCount } from '../../tasks/length-bias/length-bias.ts'
+import { charCount } from '../../util/char-count.ts'
 import type { ExampleOutcome } from '../../tasks/types.ts'
 
 /** One run's view of an example in the explorer: credit, margin, tie (1/0), response scores, judge outputs. */

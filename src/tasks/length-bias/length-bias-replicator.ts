@@ -4,7 +4,7 @@ import type { SuiteSpec } from '../../suite/types.ts'
 import { pairCredit } from '../pairwise/pairwise-task.ts'
 import { sideScores } from '../response-requests.ts'
 import type { ExampleScores, Replicator } from '../types.ts'
-import { charCount } from './length-bias.ts'
+import { charCount } from '../../util/char-count.ts'
 
 /**
  * The length-bias metrics as functions of how often each example was drawn: `prepare` computes every per-pair and

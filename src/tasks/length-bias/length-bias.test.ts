@@ -4,7 +4,8 @@ import type { Example } from '../../data/types.ts'
 import { logistic1 } from '../../stats/logistic.ts'
 import { ranks, spearman } from '../../stats/spearman.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
-import { charCount, lengthBias, lengthControlled } from './length-bias.ts'
+import { charCount } from '../../util/char-count.ts'
+import { lengthBias, lengthControlled } from './length-bias.ts'
 
 const suite: SuiteSpec = { name: 's', task: 'pairwise', data: { source: 'x' } }
 const ex = (id: string, group: string, chosen: string, rejected: string): Example => ({ id, group, prompt: [{ role: 'user', content: 'q' }], chosen: [chosen], rejected: [rejected], origin: { file: 'f', line: 1 } })

@@ -6,19 +6,10 @@ import type { SuiteSpec } from '../../suite/types.ts'
 import { pairCredit } from '../pairwise/pairwise-task.ts'
 import { sideScores } from '../response-requests.ts'
 import type { ExampleScores, Metrics } from '../types.ts'
+import { charCount } from '../../util/char-count.ts'
 
 /** One chosen-vs-rejected comparison with the lengths and rewards of both sides. */
 export interface LengthPair { group: string; chosen: number; rejected: number; lenC: number; lenR: number; tokC?: number; tokR?: number }
-
-const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g
-
-/**
- * Length in characters as a reader counts them: code points, so an emoji is one, not two UTF-16 units (what
- * `[...s].length` counts, without building an array of every character; a lone surrogate counts as one).
- */
-export function charCount(s: string): number {
-  return s.length - (s.match(SURROGATE_PAIR)?.length ?? 0)
-}
 
 /** Pairs to analyse: the first chosen response against each rejected one. */
 export function lengthPairs(examples: Example[], scores: ExampleScores, tokens: ExampleScores): LengthPair[] {

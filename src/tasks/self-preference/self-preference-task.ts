@@ -1,7 +1,7 @@
 import { RmbenchError } from '../../errors.ts'
 import type { Example } from '../../data/types.ts'
 import type { JudgeSpec, SuiteSpec } from '../../suite/types.ts'
-import { charCount } from '../length-bias/length-bias.ts'
+import { charCount } from '../../util/char-count.ts'
 import type { Metrics, Task, TaskRequest } from '../types.ts'
 import { judgeProbA, pairwiseJudgeMetrics, pointwiseJudgeMetrics, type PairJudgment, type RatingJudgment } from './judge-metrics.ts'
 import { pairwisePrompt, pointwisePrompt } from './judge-prompt.ts'
