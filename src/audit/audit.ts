@@ -52,7 +52,8 @@ export interface AuditOptions { thresholds: Thresholds; planted?: Set<string>; j
 export function audit(suite: { name: string; file: string; hash: string }, examples: Example[], voters: AuditRun[], o: AuditOptions): { result: AuditResult; pairs: PairStrength[] } {
   const th = o.thresholds
   const scales = voterScales(voters.map((v) => v.voter))
-  const pairs = pairStrengths(examples.map((e) => ({ id: e.id, group: e.group })), voters.map((v) => v.voter), th)
+  const ids = examples.map((e) => ({ id: e.id, group: e.group }))
+  const pairs = pairStrengths(ids, voters.map((v) => v.voter), th, scales)
   const rated = pairs.filter((p) => p.class !== 'unrated')
   const count = (c: PairClass, ps = pairs) => ps.filter((p) => p.class === c).length
   const counts = { pairs: pairs.length, consistent: count('consistent'), ambiguous: count('ambiguous'), suspect: count('suspect'), unrated: count('unrated') }
@@ -73,15 +74,15 @@ export function audit(suite: { name: string; file: string; hash: string }, examp
   if (voters.length >= 3)
     for (const [k, v] of voters.entries()) {
       const others = voters.filter((_, j) => j !== k).map((x) => x.voter)
-      const byOthers = pairStrengths(examples.map((e) => ({ id: e.id, group: e.group })), others, th).filter((p) => p.class === 'consistent')
+      const byOthers = pairStrengths(ids, others, th, scales.filter((_, j) => j !== k)).filter((p) => p.class === 'consistent')
       evaluation[k].consistentByOthers = accuracyOn(v, byOthers, th.confidence)
     }
   let planted: AuditResult['planted']
   if (o.planted) {
     const suspect = pairs.filter((p) => p.class === 'suspect')
     const found = suspect.filter((p) => o.planted!.has(p.id)).length
-    const count = pairs.filter((p) => o.planted!.has(p.id)).length
-    planted = { count, found, recall: count ? found / count : NaN, precision: suspect.length ? found / suspect.length : null }
+    const inData = pairs.filter((p) => o.planted!.has(p.id)).length
+    planted = { count: inData, found, recall: inData ? found / inData : NaN, precision: suspect.length ? found / suspect.length : null }
   }
   let intransitivity: AuditResult['intransitivity']
   if (o.judgments) {

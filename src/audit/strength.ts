@@ -54,9 +54,8 @@ export function classify(strength: number, shareChosen: number, votes: number, t
   return 'ambiguous'
 }
 
-/** Every pair's strength from the voters' margins (pairs in the order given). */
-export function pairStrengths(pairs: { id: string; group: string }[], voters: Voter[], th: Thresholds = DEFAULT_THRESHOLDS): PairStrength[] {
-  const scales = voterScales(voters)
+/** Every pair's strength from the voters' margins (pairs in the order given); `scales` as voterScales gives them. */
+export function pairStrengths(pairs: { id: string; group: string }[], voters: Voter[], th: Thresholds = DEFAULT_THRESHOLDS, scales = voterScales(voters)): PairStrength[] {
   return pairs.map(({ id, group }) => {
     const z = voters.map((v, k) => {
       const m = v.margins.get(id)

@@ -118,8 +118,7 @@ export function registerAudit(program: Command, io: CliIO): void {
       const planted = flags.planted ? plantedIds(flags.planted) : undefined
       const judgments = flags.judgments ? readJudgments(flags.judgments) : undefined
       const given = args.map(readAuditRun)
-      const stamp = defaultOutDir('reports', `audit-${given[0]?.result.suite.name ?? (flags.suite ? loadSuite(flags.suite).spec.name : 'suite')}`, 'models')
-      const out = flags.out ?? stamp
+      const out = flags.out ?? defaultOutDir('reports', `audit-${given[0]?.result.suite.name ?? (flags.suite ? loadSuite(flags.suite).spec.name : 'suite')}`, 'models')
       const voters = [...given, ...(flags.model?.length ? await runModels(flags, out, io, warn) : [])]
       if (voters.length < 2) throw new RmbenchError('E_USAGE', `an audit needs at least 2 voting models (got ${voters.length}): name run folders of the same suite, or --suite <suite> with --model twice or more.`)
       const evaluated = (flags.evaluate ?? []).map(readAuditRun)

@@ -2,10 +2,11 @@ import type { Example } from '../../data/types.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import { sideScores } from '../response-requests.ts'
 import type { ExampleScores, Replicator } from '../types.ts'
+import { splitTiesId, tiesComposite, tiesMargin, tiesStats, type TiesStats } from './ties-score.ts'
 import { topKCredit } from './top-k-credit.ts'
 
-/** One Ties row's parts of the composite, computed once: accurate, correct-answer spread and gap. */
-interface TiesRow { cluster: number; kind: 'ref' | 'tied'; accurate: number; spread: number; gap: number }
+/** One Ties row's parts of the composite, computed once, and its resampling cluster. */
+interface TiesRow extends TiesStats { cluster: number; kind: 'ref' | 'tied' }
 
 /**
  * bestOfNTask.metrics as a weighted replicator: per-subset mean top-k credit, and the Ties composite over the drawn
@@ -28,14 +29,11 @@ export function bestOfNReplicator(examples: Example[], scores: ExampleScores, su
       credit[i] = topKCredit([s['chosen/0'], ...rejected])
       return
     }
-    const m = /^(ref|tied):(.+)$/.exec(ex.id)!
+    const [kind, pid] = splitTiesId(ex)
     // A prompt copy is a resampling cluster: its ref and tied rows pair up only when they are drawn together.
-    const key = clusterOf ? `c${clusterOf[i]}` : m[2]
+    const key = clusterOf ? `c${clusterOf[i]}` : pid
     if (!clusters.has(key)) clusters.set(key, clusters.size)
-    const correct = sideScores(s, 'chosen', ex.chosen.length)
-    const worst = Math.min(...correct)
-    const gap = worst - Math.max(...rejected)
-    ties.push({ at: i, row: { cluster: clusters.get(key)!, kind: m[1] as 'ref' | 'tied', accurate: gap > 0 ? 1 : 0, spread: correct.length > 1 ? Math.max(...correct) - worst : NaN, gap } })
+    ties.push({ at: i, row: { cluster: clusters.get(key)!, kind, ...tiesStats({ correct: sideScores(s, 'chosen', ex.chosen.length), incorrect: rejected }) } })
   })
   const hasTies = ties.length > 0
   const keys = [...groups.map((g) => `accuracy/${g}`), ...(hasTies ? [`accuracy/${tiesName}`, 'ties/tied-accuracy', 'ties/ref-accuracy', 'ties/correctness-preferred', 'ties/correctness-preferred-hard', 'ties/margin'] : []), 'score']
@@ -74,31 +72,28 @@ export function bestOfNReplicator(examples: Example[], scores: ExampleScores, su
           const wc = w[(r ?? t)!.at]
           if (!wc) continue
           drawnTies += (r ? wc : 0) + (t ? wc : 0)
-          if (r) { nRef += wc; accRef += wc * r.row.accurate }
-          if (t) { nTied += wc; accTied += wc * t.row.accurate }
+          if (r) { nRef += wc; accRef += r.row.accurate ? wc : 0 }
+          if (t) { nTied += wc; accTied += t.row.accurate ? wc : 0 }
           if (r && t) {
-            const spread = t.row.spread
+            const spread = t.row.correctSpread
             const hard = Math.min(r.row.gap, t.row.gap)
             nBoth += wc
             cp += wc * (t.row.gap > spread ? 1 : 0)
             cph += wc * (hard > spread ? 1 : 0)
-            const m = Math.tanh(hard / spread - 1)
-            margin += wc * (Number.isNaN(m) ? 0 : m)
+            margin += wc * tiesMargin(hard, spread)
           }
         }
         if (drawnTies) {
-          const tiedAcc = nTied ? accTied / nTied : 0
-          const refAcc = nRef ? accRef / nRef : 0
           const [cpm, cphm, mm] = nBoth ? [cp / nBoth, cph / nBoth, margin / nBoth] : [NaN, NaN, NaN]
-          const score = 0.3 * tiedAcc + 0.3 * refAcc + 0.2 * cpm + 0.2 * cphm + 0.01 * mm
-          if (Number.isFinite(score)) {
-            out[`accuracy/${tiesName}`] = score
-            out['ties/tied-accuracy'] = tiedAcc
-            out['ties/ref-accuracy'] = refAcc
-            out['ties/correctness-preferred'] = cpm
-            out['ties/correctness-preferred-hard'] = cphm
-            out['ties/margin'] = mm
-            subsets.push(score)
+          const t = tiesComposite({ tiedAcc: nTied ? accTied / nTied : 0, refAcc: nRef ? accRef / nRef : 0, correctnessPreferred: cpm, correctnessPreferredHard: cphm, margin: mm })
+          if (Number.isFinite(t.score)) {
+            out[`accuracy/${tiesName}`] = t.score
+            out['ties/tied-accuracy'] = t.tiedAcc
+            out['ties/ref-accuracy'] = t.refAcc
+            out['ties/correctness-preferred'] = t.correctnessPreferred
+            out['ties/correctness-preferred-hard'] = t.correctnessPreferredHard
+            out['ties/margin'] = t.margin
+            subsets.push(t.score)
           } else tiesUndefined = true
         }
       }

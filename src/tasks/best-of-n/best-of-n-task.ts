@@ -2,7 +2,7 @@ import { RmbenchError } from '../../errors.ts'
 import type { Example } from '../../data/types.ts'
 import { responseRequests, sideScores } from '../response-requests.ts'
 import type { Metrics, Task } from '../types.ts'
-import { tiesScore, type TiesPrompt } from './ties-score.ts'
+import { splitTiesId, tiesScore, type TiesPrompt } from './ties-score.ts'
 import { topKCredit } from './top-k-credit.ts'
 import { bestOfNReplicator } from './best-of-n-replicator.ts'
 
@@ -74,10 +74,4 @@ export const bestOfNTask: Task = {
   row(ex, s) {
     return { id: ex.id, group: ex.group, chosen: sideScores(s, 'chosen', ex.chosen.length), rejected: sideScores(s, 'rejected', ex.rejected.length) }
   },
-}
-
-function splitTiesId(ex: Example): ['ref' | 'tied', string] {
-  const m = /^(ref|tied):(.+)$/.exec(ex.id)
-  if (!m) throw new RmbenchError('E_DATA_FIELD', `${ex.origin.file}:${ex.origin.line}: Ties example id '${ex.id}' must look like ref:<prompt id> or tied:<prompt id>.`, { id: ex.id })
-  return [m[1] as 'ref' | 'tied', m[2]]
 }

@@ -2,9 +2,8 @@ import type { Example } from '../../data/types.ts'
 import { logistic1 } from '../../stats/logistic.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import { pairCredit } from '../pairwise/pairwise-task.ts'
-import { sideScores } from '../response-requests.ts'
 import type { ExampleScores, Replicator } from '../types.ts'
-import { charCount } from '../../util/char-count.ts'
+import { lengthPairs, responseLengths } from './length-bias.ts'
 
 /**
  * The length-bias metrics as functions of how often each example was drawn: `prepare` computes every per-pair and
@@ -15,48 +14,40 @@ import { charCount } from '../../util/char-count.ts'
 /** Columns of the pairs (first chosen against each rejected) and of every response, for weighted evaluation. */
 export function lengthBiasReplicator(examples: Example[], scores: ExampleScores, tokens: ExampleScores, suite: SuiteSpec): Replicator {
   const ties = suite.score?.ties ?? 'wrong'
-  const groups = [...new Set(examples.filter((e) => scores.has(e.id)).map((e) => e.group))].sort()
+  const pairs = lengthPairs(examples, scores, tokens)
+  const groups = [...new Set(pairs.map((p) => p.group))].sort()
   const groupIx = new Map(groups.map((g, i) => [g, i]))
+  const allTokens = pairs.every((p) => p.tokC !== undefined && p.tokR !== undefined)
   // Per pair: its example, credit, length and token comparisons, baseline credit, whether decided, Δ length.
   const ex: number[] = [], credit: number[] = [], longer: number[] = [], shorter: number[] = [], tLonger: number[] = [], tShorter: number[] = []
   const base: number[] = [], group: number[] = [], decided: number[] = [], longerWon: number[] = [], delta: number[] = []
-  let allTokens = true
+  for (const p of pairs) {
+    ex.push(p.at)
+    credit.push(pairCredit(p.chosen, p.rejected, ties))
+    longer.push(p.lenC > p.lenR ? 1 : 0)
+    shorter.push(p.lenC < p.lenR ? 1 : 0)
+    tLonger.push(p.tokC! > p.tokR! ? 1 : 0)
+    tShorter.push(p.tokC! < p.tokR! ? 1 : 0)
+    base.push(pairCredit(p.lenC, p.lenR, ties))
+    group.push(groupIx.get(p.group)!)
+    const d = p.lenC !== p.lenR && p.chosen !== p.rejected
+    decided.push(d ? 1 : 0)
+    longerWon.push(d && (p.chosen > p.rejected) === (p.lenC > p.lenR) ? 1 : 0)
+    delta.push(p.lenC - p.lenR)
+  }
   // Per response (pooled Spearman): its example, reward, length; per example: within-prompt rho (NaN if none).
   const rEx: number[] = [], rReward: number[] = [], rLen: number[] = []
   const within = new Float64Array(examples.length).fill(NaN)
   examples.forEach((e, i) => {
     const s = scores.get(e.id)
     if (!s) return
-    const t = tokens.get(e.id) ?? {}
-    const lenC = charCount(e.chosen[0])
-    e.rejected.forEach((r, j) => {
-      const c = s['chosen/0']
-      const rj = s[`rejected/${j}`]
-      const lenR = charCount(r)
-      const tokC = t['chosen/0']
-      const tokR = t[`rejected/${j}`]
-      if (tokC === undefined || tokR === undefined) allTokens = false
-      ex.push(i)
-      credit.push(pairCredit(c, rj, ties))
-      longer.push(lenC > lenR ? 1 : 0)
-      shorter.push(lenC < lenR ? 1 : 0)
-      tLonger.push(tokC! > tokR! ? 1 : 0)
-      tShorter.push(tokC! < tokR! ? 1 : 0)
-      base.push(pairCredit(lenC, lenR, ties))
-      group.push(groupIx.get(e.group)!)
-      const d = lenC !== lenR && c !== rj
-      decided.push(d ? 1 : 0)
-      longerWon.push(d && (c > rj) === (lenC > lenR) ? 1 : 0)
-      delta.push(lenC - lenR)
-    })
-    const vals = [...sideScores(s, 'chosen', e.chosen.length), ...sideScores(s, 'rejected', e.rejected.length)]
-    const lens = [...e.chosen, ...e.rejected].map(charCount)
-    for (let k = 0; k < vals.length; k++) {
+    const { rewards, lengths } = responseLengths(e, s)
+    for (let k = 0; k < rewards.length; k++) {
       rEx.push(i)
-      rReward.push(vals[k])
-      rLen.push(lens[k])
+      rReward.push(rewards[k])
+      rLen.push(lengths[k])
     }
-    within[i] = weightedSpearman(vals, lens, new Float64Array(vals.length).fill(1), sortedOrder(vals), sortedOrder(lens))
+    within[i] = weightedSpearman(rewards, lengths, new Float64Array(rewards.length).fill(1), sortedOrder(rewards), sortedOrder(lengths))
   })
   const P = ex.length
   const byReward = sortedOrder(rReward)

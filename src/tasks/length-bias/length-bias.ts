@@ -8,23 +8,28 @@ import { sideScores } from '../response-requests.ts'
 import type { ExampleScores, Metrics } from '../types.ts'
 import { charCount } from '../../util/char-count.ts'
 
-/** One chosen-vs-rejected comparison with the lengths and rewards of both sides. */
-export interface LengthPair { group: string; chosen: number; rejected: number; lenC: number; lenR: number; tokC?: number; tokR?: number }
+/** One chosen-vs-rejected comparison with the lengths and rewards of both sides; `at` is its example's index. */
+export interface LengthPair { at: number; group: string; chosen: number; rejected: number; lenC: number; lenR: number; tokC?: number; tokR?: number }
 
 /** Pairs to analyse: the first chosen response against each rejected one. */
 export function lengthPairs(examples: Example[], scores: ExampleScores, tokens: ExampleScores): LengthPair[] {
   const out: LengthPair[] = []
-  for (const ex of examples) {
+  for (const [at, ex] of examples.entries()) {
     const s = scores.get(ex.id)
     if (!s) continue
     const t = tokens.get(ex.id) ?? {}
     const cRole = 'chosen/0'
     ex.rejected.forEach((r, j) => {
       const rRole = `rejected/${j}`
-      out.push({ group: ex.group, chosen: s[cRole], rejected: s[rRole], lenC: charCount(ex.chosen[0]), lenR: charCount(r), tokC: t[cRole], tokR: t[rRole] })
+      out.push({ at, group: ex.group, chosen: s[cRole], rejected: s[rRole], lenC: charCount(ex.chosen[0]), lenR: charCount(r), tokC: t[cRole], tokR: t[rRole] })
     })
   }
   return out
+}
+
+/** Every response of an example, chosen then rejected: its reward and its length in characters. */
+export function responseLengths(ex: Example, s: Record<string, number>): { rewards: number[]; lengths: number[] } {
+  return { rewards: [...sideScores(s, 'chosen', ex.chosen.length), ...sideScores(s, 'rejected', ex.rejected.length)], lengths: [...ex.chosen, ...ex.rejected].map(charCount) }
 }
 
 /** AlpacaEval-style length-controlled accuracy: fit P(right) = σ(a + b·tanh(Δlen/sd)), report σ(a) (Δlen = 0). */
@@ -66,9 +71,7 @@ export function lengthBias(examples: Example[], scores: ExampleScores, tokens: E
   for (const ex of examples) {
     const s = scores.get(ex.id)
     if (!s) continue
-    const texts = [...ex.chosen, ...ex.rejected]
-    const vals = [...sideScores(s, 'chosen', ex.chosen.length), ...sideScores(s, 'rejected', ex.rejected.length)]
-    const lens = texts.map(charCount)
+    const { rewards: vals, lengths: lens } = responseLengths(ex, s)
     rewards.push(...vals)
     lengths.push(...lens)
     const rho = spearman(vals, lens)

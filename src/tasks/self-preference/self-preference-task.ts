@@ -40,6 +40,13 @@ function pairJudgments(examples: Example[], scores: Map<string, Record<string, n
   })
 }
 
+/** The per-item ratings of a pointwise run: whether the rated response is the judge's own, its rating, the gold score. */
+function ratingJudgments(examples: Example[], scores: Map<string, Record<string, number>>, spec: JudgeSpec): { ex: Example; r: RatingJudgment }[] {
+  const names = judgeNames(spec)
+  const ks = scale(spec)
+  return examples.filter((ex) => scores.has(ex.id) && isPointwise(ex)).map((ex) => ({ ex, r: { own: names.has(ex.judge!.models[0].toLowerCase()), judge: expectedRating(scores.get(ex.id)!, ks), gold: ex.judge!.gold } }))
+}
+
 /** Expected rating: the scale's values weighted by the softmax of their log-probs (a logged score has all the mass). */
 function expectedRating(s: Record<string, number>, ks: number[]): number {
   const ls = ks.map((k) => s[`rate/${k}`])
@@ -83,10 +90,8 @@ export const selfPreferenceTask: Task = {
     // Each item's judgment computed once; a resample repeats each as often as it was drawn (references, not copies)
     // and the judge metrics read those lists, the multiset recomputation on copies reads.
     const spec = suite.judge!
-    const names = judgeNames(spec)
-    const ks = scale(spec)
     const pairs = new Map(pairJudgments(examples, scores, spec).map((p) => [p.ex, p.j]))
-    const rated = new Map(examples.filter((ex) => isPointwise(ex)).map((ex) => [ex, { own: names.has(ex.judge!.models[0].toLowerCase()), judge: expectedRating(scores.get(ex.id)!, ks), gold: ex.judge!.gold }]))
+    const rated = new Map(ratingJudgments(examples, scores, spec).map((p) => [p.ex, p.r]))
     const at = examples.map((ex) => pairs.get(ex) ?? rated.get(ex)!)
     const isPair = examples.map((ex) => pairs.has(ex))
     const keys = Object.keys(selfPreferenceTask.metrics(examples, scores, suite)).filter((k) => k !== 'judge/unparseable')
@@ -106,10 +111,7 @@ export const selfPreferenceTask: Task = {
     const out: Metrics = {}
     const pairs = pairJudgments(examples, scores, spec).map((p) => p.j)
     Object.assign(out, pairwiseJudgeMetrics(pairs))
-    const names = judgeNames(spec)
-    const ks = scale(spec)
-    const ratings = examples.filter((ex) => scores.has(ex.id) && isPointwise(ex)).map((ex) => ({ own: names.has(ex.judge!.models[0].toLowerCase()), judge: expectedRating(scores.get(ex.id)!, ks), gold: ex.judge!.gold }))
-    Object.assign(out, pointwiseJudgeMetrics(ratings))
+    Object.assign(out, pointwiseJudgeMetrics(ratingJudgments(examples, scores, spec).map((p) => p.r)))
     // Items without a readable verdict are left out of every metric above, and counted here — never scored as ties.
     const missing = examples.filter((ex) => !scores.has(ex.id)).length
     out['judge/unparseable'] = { value: examples.length ? missing / examples.length : 0, n: examples.length, label: `${missing} of ${examples.length} items had no readable verdict (left out, not counted as ties)` }

@@ -2,7 +2,7 @@ import type { Example } from '../../data/types.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import { sideScores } from '../response-requests.ts'
 import type { ExampleScores, Replicator } from '../types.ts'
-import { matrixSummary } from './style-matrix.ts'
+import { domainOf, matrixSummary } from './style-matrix.ts'
 
 /**
  * styleMatrixTask.metrics as a weighted replicator: each example's 3×3 win indicators computed once; a resample's
@@ -10,10 +10,9 @@ import { matrixSummary } from './style-matrix.ts'
  * combines them.
  */
 export function styleMatrixReplicator(examples: Example[], scores: ExampleScores, suite: SuiteSpec, domains: Record<string, string[]>, size: number): Replicator {
-  const domainOf = (g: string) => Object.keys(domains).find((d) => domains[d].includes(g)) ?? g
-  const names = [...new Set(examples.map((e) => domainOf(e.group)))].sort()
+  const names = [...new Set(examples.map((e) => domainOf(e.group, domains)))].sort()
   const dIx = new Map(names.map((d, i) => [d, i]))
-  const domain = Int32Array.from(examples, (e) => dIx.get(domainOf(e.group))!)
+  const domain = Int32Array.from(examples, (e) => dIx.get(domainOf(e.group, domains))!)
   const cells = size * size
   const wins = new Uint8Array(examples.length * cells)
   examples.forEach((ex, i) => {

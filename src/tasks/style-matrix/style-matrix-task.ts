@@ -1,11 +1,9 @@
 import { RmbenchError } from '../../errors.ts'
 import { responseRequests, sideScores } from '../response-requests.ts'
 import type { Metrics, Task } from '../types.ts'
-import { matrixSummary, styleMatrix } from './style-matrix.ts'
+import { domainOf, matrixSummary, pooledDomain, RM_BENCH_DOMAINS, styleMatrix } from './style-matrix.ts'
 import { styleMatrixReplicator } from './style-matrix-replicator.ts'
 
-/** RM-Bench's default pooling: its two safety subsets form one safety domain. */
-export const RM_BENCH_DOMAINS: Record<string, string[]> = { safety: ['safety-refuse', 'safety-response'] }
 const STYLES = 3
 /** RM-Bench's style variants, in the order its data lists them. */
 const VARIANTS = ['concise', 'detailed', 'detailed + markdown']
@@ -23,12 +21,11 @@ export const styleMatrixTask: Task = {
   },
   metrics(examples, scores, suite) {
     const pools = suite.style_matrix?.domains ?? RM_BENCH_DOMAINS
-    const domainOf = (g: string) => Object.keys(pools).find((d) => pools[d].includes(g)) ?? g
     const byDomain = new Map<string, { chosen: number[]; rejected: number[] }[]>()
     for (const ex of examples) {
       const s = scores.get(ex.id)
       if (!s) continue
-      const d = domainOf(ex.group)
+      const d = domainOf(ex.group, pools)
       const list = byDomain.get(d) ?? []
       list.push({ chosen: sideScores(s, 'chosen', STYLES), rejected: sideScores(s, 'rejected', STYLES) })
       byDomain.set(d, list)
@@ -62,8 +59,7 @@ export const styleMatrixTask: Task = {
     const rejected = sideScores(s, 'rejected', STYLES)
     const won = chosen.reduce((a, c) => a + rejected.filter((r) => c > r).length, 0)
     const tied = chosen.some((c) => rejected.includes(c))
-    const pools = suite.style_matrix?.domains ?? RM_BENCH_DOMAINS
-    const domain = Object.keys(pools).find((d) => pools[d].includes(ex.group))
+    const domain = pooledDomain(ex.group, suite.style_matrix?.domains ?? RM_BENCH_DOMAINS)
     const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length
     return { credit: won / (STYLES * STYLES), margin: mean(chosen) - mean(rejected), tie: tied, scores: [...chosen, ...rejected], sections: domain ? [domain] : [] }
   },

@@ -1,3 +1,16 @@
+/** RM-Bench's default pooling: its two safety subsets form one safety domain. */
+export const RM_BENCH_DOMAINS: Record<string, string[]> = { safety: ['safety-refuse', 'safety-response'] }
+
+/** The pooled domain a subset belongs to, or undefined when no pool names it. */
+export function pooledDomain(group: string, pools: Record<string, string[]>): string | undefined {
+  return Object.keys(pools).find((d) => pools[d].includes(group))
+}
+
+/** The domain a subset counts toward: its pool, else the subset itself. */
+export function domainOf(group: string, pools: Record<string, string[]>): string {
+  return pooledDomain(group, pools) ?? group
+}
+
 /** A 3×3 RM-Bench accuracy matrix: cell [i][j] = share of examples where chosen style i beats rejected style j. */
 export type Matrix = number[][]
 
