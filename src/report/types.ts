@@ -1,7 +1,16 @@
 import type { SourceProvenance } from '../data/resolve-source.ts'
 import type { HubModelSource } from '../hub/hub-model.ts'
-import type { CiSummary } from '../run/metric-cis.ts'
+import type { BootstrapSettings } from '../stats/bootstrap.ts'
 import type { Metrics } from '../tasks/types.ts'
+
+/** How the intervals of a run were made (results.json → stats). */
+export interface CiSummary extends BootstrapSettings {
+  genericResamples: number
+  strata: string
+  ms: number
+  /** Read from the score cache's memo: computed by an earlier run on the same code, suite, data and scores. */
+  remembered?: boolean
+}
 
 /** results.json, version 1 (schemas/results.schema.json is the contract). */
 export interface RunResult {

@@ -5,6 +5,7 @@ import type { SuiteSpec } from '../suite/types.ts'
 import type { Analysis } from '../tasks/analyses.ts'
 import type { ExampleScores, MeanStatistic, Metrics, Task } from '../tasks/types.ts'
 import { exampleResampler } from './example-resampler.ts'
+import type { CiSummary } from '../report/types.ts'
 
 /** What the CI step needs from a finished run. */
 export interface CiInput {
@@ -18,14 +19,7 @@ export interface CiInput {
   stat?: MeanStatistic
 }
 
-/** How the intervals of a run were made (results.json → stats). */
-export interface CiSummary extends BootstrapSettings {
-  genericResamples: number
-  strata: string
-  ms: number
-  /** Read from the score cache's memo: computed by an earlier run on the same code, suite, data and scores. */
-  remembered?: boolean
-}
+export type { CiSummary }
 
 /** The suite's bootstrap settings with rmbench's defaults. */
 export function bootstrapSettings(suite: SuiteSpec): BootstrapSettings & { genericResamples: number } {

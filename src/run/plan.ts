@@ -3,6 +3,7 @@ import type { TaskRequest } from '../tasks/types.ts'
 import { hashOf, hashTexts } from '../util/hash.ts'
 import type { CachedScore } from './score-cache.ts'
 import type { ScoreStore } from './score-store.ts'
+import { chunkSize } from '../util/chunk-size.ts'
 
 /** A unique request to score, with the task requests that share it. */
 export interface PlannedRequest { key: string; request: TaskRequest['request']; size: number; lm?: string }
@@ -44,11 +45,6 @@ export function requestKey(r: TaskRequest): string {
   parts.push(response)
   if (choices) parts.push(...choices)
   return hashTexts(parts)
-}
-
-/** Requests per chunk: what is scored (and made durable) between two appends to the store. */
-export function chunkSize(batchSize: number): number {
-  return Math.max(batchSize * 4, 64)
 }
 
 /**

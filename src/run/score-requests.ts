@@ -1,6 +1,7 @@
 import { RmbenchError } from '../errors.ts'
 import type { Runner, Scored } from '../runners/types.ts'
-import { chunkSize, isSettled, type PlannedRequest } from './plan.ts'
+import { chunkSize } from '../util/chunk-size.ts'
+import { isSettled, type PlannedRequest } from './plan.ts'
 import type { ScoreStore } from './score-store.ts'
 
 /** Progress of the scoring loop: `done` of `total` unique requests are settled (scored or already stored). */

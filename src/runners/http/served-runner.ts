@@ -1,6 +1,6 @@
 import { hashOf, sha256, stableStringify } from '../../util/hash.ts'
 import { choiceOption, intOption } from '../option-values.ts'
-import { chunkSize } from '../../run/plan.ts'
+import { chunkSize } from '../../util/chunk-size.ts'
 import { requestChars } from '../request-size.ts'
 import type { RewardRequest, Runner, RunnerFactory, RunnerOptions } from '../types.ts'
 import { callInBatches } from './batched-calls.ts'
