@@ -76,7 +76,7 @@ for (const [label, shape] of [['big', BIG], ['tiny', TINY]] as [string, BenchMod
   add('onnxruntime limit', limit)
   add('rmbench (scoring)', run)
   add('rmbench (whole run)', run, run.wall)
-  add('rmbench, tokenizer thread', threaded)
+  add('rmbench, overlapped tokenising', threaded)
   add('transformers.js pipeline', peer)
   add('naive loop', naive)
   for (const config of TORCH ? TORCH_CONFIGS : []) {
@@ -89,7 +89,6 @@ for (const [label, shape] of [['big', BIG], ['tiny', TINY]] as [string, BenchMod
   const paired = runs.limit.map((l, k) => l.ms / runs.rmbench[k].ms).sort((a, b) => a - b)
   extra[`${label}: rmbench / limit, median of the ${REPEATS} rounds' own ratios`] = paired[Math.floor((paired.length - 1) / 2)].toFixed(3)
   extra[`${label}: rmbench / limit, each round`] = runs.limit.map((l, k) => (l.ms / runs.rmbench[k].ms).toFixed(2)).join(' ')
-  extra[`${label}: requests tokenised on the thread`] = threaded.tokenizedOnThread
   extra[`${label}: requests`] = limit.requests
   extra[`${label}: tokens`] = limit.tokens
   extra[`${label}: transformers.js max |sigmoid(onnxruntime logit) - pipeline score|`] = peer.maxDiffToOrt

@@ -70,7 +70,7 @@ async function main(): Promise<Record<string, number | string>> {
   if (system === 'limit') {
     // The ceiling: ids computed beforehand (not timed), sorted by length, batched under the same budget.
     const enc = encoder()
-    const ids = reqs.map((r) => enc.encode(r).ids)
+    const ids = (await Promise.all(reqs.map((r) => enc.encode(r)))).map((e) => e.ids)
     const s = await session()
     const lengths = ids.map((x) => x.length)
     const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b)
@@ -92,7 +92,7 @@ async function main(): Promise<Record<string, number | string>> {
     let tokens = 0
     const t0 = performance.now()
     for (const r of reqs) {
-      const ids = enc.encode(r).ids
+      const ids = (await enc.encode(r)).ids
       tokens += ids.length
       await s.run(feeds([ids]))
     }
@@ -106,9 +106,9 @@ async function main(): Promise<Record<string, number | string>> {
     const runner = await createRunner(parseModelSpec(`onnx:${modelDir}?batch_size=${BATCH}${system === 'rmbench-thread' ? '&tokenize_threads=1' : ''}${THREADS ? `&threads=${THREADS}` : ''}`), { warn: () => {}, cwd: process.cwd() })
     const outcome = await runSuite({ suite: loadSuite(suiteDir), runner, modelSpec: 'bench', outDir })
     const wall = performance.now() - t0
-    const { tokenCounts: counts, tokenizedOnThread } = runner as unknown as { tokenCounts: { real: number; padded: number }; tokenizedOnThread: number }
+    const { tokenCounts: counts } = runner as unknown as { tokenCounts: { real: number; padded: number } }
     const r = outcome.result!
-    return { requests: r.counts.unique, tokens: counts.real, padded: counts.padded, ms: r.provenance.scoringMs, wall, tokenizedOnThread }
+    return { requests: r.counts.unique, tokens: counts.real, padded: counts.padded, ms: r.provenance.scoringMs, wall }
   }
   if (system === 'peer') {
     // The JavaScript peer: @huggingface/transformers' text-classification pipeline on the same graph and
@@ -128,7 +128,7 @@ async function main(): Promise<Record<string, number | string>> {
     const clf = await tf.pipeline('text-classification', peerDir.split('/').pop()!, { dtype: 'fp32', device: 'cpu', ...(THREADS ? { session_options: { intraOpNumThreads: THREADS } } : {}) })
     const enc = encoder()
     const texts = reqs.map((r) => enc.render(r)!)
-    const tokens = reqs.reduce((a, r) => a + enc.encode(r).ids.length, 0)
+    const tokens = (await Promise.all(reqs.map((r) => enc.encode(r)))).reduce((a, e) => a + e.ids.length, 0)
     const t0 = performance.now()
     const scores: number[] = []
     for (let i = 0; i < texts.length; i += BATCH) {
@@ -140,7 +140,7 @@ async function main(): Promise<Record<string, number | string>> {
     const s = await session()
     let maxDiff = 0
     for (let i = 0; i < Math.min(16, reqs.length); i++) {
-      const logit = Number((await s.run(feeds([enc.encode(reqs[i]).ids]))).logits.data[0])
+      const logit = Number((await s.run(feeds([(await enc.encode(reqs[i])).ids]))).logits.data[0])
       maxDiff = Math.max(maxDiff, Math.abs(1 / (1 + Math.exp(-logit)) - scores[i]))
     }
     return { requests: reqs.length, tokens, padded: NaN, ms, maxDiffToOrt: maxDiff }

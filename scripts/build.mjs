@@ -3,7 +3,7 @@
 // library (package.json exports). A plain multi-file build was measured against a single-file bundle run with V8's
 // code cache: 85 ms slower on a warm re-run and 80 ms on --help (bench/README.md), too little to keep the machinery.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 
@@ -16,6 +16,9 @@ if (r.status !== 0) process.exit(r.status ?? 1)
 for (const f of ['schema-validators.generated.js', 'schema-validators.generated.d.ts']) copyFileSync(join('src/suite', f), join('dist/suite', f))
 // The explorer page's script is browser JavaScript read as text at run time (its hash goes into the page's CSP).
 for (const f of ['explorer-diff.js', 'explorer-filters.js', 'explorer-view.js']) copyFileSync(join('src/report/explorer', f), join('dist/report/explorer', f))
+// The named chat templates are Jinja files (the reference script renders the same bytes with transformers).
+mkdirSync('dist/runners/onnx/templates', { recursive: true })
+for (const f of readdirSync('src/runners/onnx/templates')) copyFileSync(join('src/runners/onnx/templates', f), join('dist/runners/onnx/templates', f))
 
 // tsc rewrites the sources' `./x.ts` imports to `./x.js` in JavaScript but keeps them in declarations, which a
 // consumer's TypeScript (without allowImportingTsExtensions) rejects: rewrite those too.

@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { Template } from '@huggingface/jinja'
-import { Tokenizer } from '@huggingface/tokenizers'
+import type { Tokenizer } from 'tokenizers'
 import * as ort from 'onnxruntime-node'
+import { loadTokenizer } from '../../src/runners/tokenizer-file.ts'
 
 /** Faults a replica can inject, each a real HTTP misbehaviour. */
 export type FaultKind = '500' | '429' | 'slow' | 'malformed' | 'drop'
@@ -20,9 +21,17 @@ interface Loaded { session: ort.InferenceSession; tok: Tokenizer; template: Temp
 async function load(dir: string): Promise<Loaded> {
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'))
   const cfg = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'))
-  const tok = new Tokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), cfg)
+  // vLLM (through transformers' fast tokenizers) and TEI both tokenise with Rust tokenizers.
+  const tok = loadTokenizer(join(dir, 'tokenizer.json'))
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
   return { session, tok, template: typeof cfg.chat_template === 'string' ? new Template(cfg.chat_template) : null, names: [...session.inputNames], id2label: config.id2label ?? {} }
+}
+
+/** Each id's text alone, as the servers decode a single token. */
+async function tokenTexts(tok: Tokenizer, ids: number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)]
+  const texts = await tok.decodeBatch(unique.map((id) => [id]), false)
+  return new Map(unique.map((id, i) => [id, texts[i]]))
 }
 
 const i64 = (a: number[]) => new ort.Tensor('int64', BigInt64Array.from(a, BigInt), [1, a.length])
@@ -165,8 +174,8 @@ export class ModelServer {
     this.json(res, 404, { message: `no route ${path}` })
   }
 
-  private ids(m: Loaded, x: number[] | string, special = true): number[] {
-    return typeof x === 'string' ? m.tok.encode(x, { add_special_tokens: special }).ids : x
+  private async ids(m: Loaded, x: number[] | string, special = true): Promise<number[]> {
+    return typeof x === 'string' ? (await m.tok.encode(x, null, { addSpecialTokens: special })).getIds() : x
   }
 
   private async rewardLogits(ids: number[]): Promise<number[]> {
@@ -177,7 +186,7 @@ export class ModelServer {
   private async pool(body: { input: unknown; add_special_tokens?: boolean }, shape: (logits: number[], i: number) => object): Promise<object[]> {
     const inputs = (typeof body.input === 'string' || typeof (body.input as unknown[])[0] === 'number' ? [body.input] : body.input) as (number[] | string)[]
     const out: object[] = []
-    for (const [i, x] of inputs.entries()) out.push(shape(await this.rewardLogits(this.ids(this.rm!, x, body.add_special_tokens ?? true)), i))
+    for (const [i, x] of inputs.entries()) out.push(shape(await this.rewardLogits(await this.ids(this.rm!, x, body.add_special_tokens ?? true)), i))
     return out
   }
 
@@ -186,7 +195,7 @@ export class ModelServer {
     const inputs = (typeof body.inputs === 'string' ? [body.inputs] : body.inputs) as (string | [string, string])[]
     const out: object[][] = []
     for (const x of inputs) {
-      const ids = typeof x === 'string' ? this.rm!.tok.encode(x).ids : this.rm!.tok.encode(x[0], { text_pair: x[1] }).ids
+      const ids = (await (typeof x === 'string' ? this.rm!.tok.encode(x) : this.rm!.tok.encode(x[0], x[1]))).getIds()
       const logits = await this.rewardLogits(ids)
       out.push(logits.map((score, k) => ({ label: this.rm!.id2label[String(k)] ?? `LABEL_${k}`, score })).sort((a, b) => b.score - a.score))
     }
@@ -199,7 +208,7 @@ export class ModelServer {
     const choices: object[] = []
     let promptTokens = 0
     for (const [index, p] of prompts.entries()) {
-      const ids = this.ids(m, p)
+      const ids = await this.ids(m, p)
       promptTokens += ids.length
       const logits = await forward(m, ids)
       const V = logits.dims[2] as number
@@ -209,8 +218,9 @@ export class ModelServer {
       for (let t = 1; t < ids.length; t++) lps.push(row(t - 1)[ids[t]])
       const last = row(ids.length - 1)
       const next = last.indexOf(Math.max(...last))
-      const tokenText = (id: number) => m.tok.decode([id])
-      const text = typeof p === 'string' ? p : m.tok.decode(ids)
+      const pieceOf = await tokenTexts(m.tok, [...ids, next])
+      const tokenText = (id: number) => pieceOf.get(id)!
+      const text = typeof p === 'string' ? p : await m.tok.decode(ids, false)
       // The fixtures' tokenizers are word-level over a Whitespace pre-tokenizer: one token per \w+ or punctuation run,
       // so the runs' positions are the tokens' offsets (as a real server reads them from its offset mapping).
       const pieces = [...text.matchAll(/\w+|[^\w\s]+/g)]
@@ -229,13 +239,14 @@ export class ModelServer {
   private async chat(body: { messages: { role: string; content: string }[]; top_logprobs?: number; logprobs?: boolean }): Promise<object> {
     const m = this.lm!
     const text = m.template!.render({ messages: body.messages, add_generation_prompt: true, bos_token: '', eos_token: '' })
-    const ids = m.tok.encode(text, { add_special_tokens: false }).ids
+    const ids = (await m.tok.encode(text, null, { addSpecialTokens: false })).getIds()
     const logits = await forward(m, ids)
     const V = logits.dims[2] as number
     const last = logSoftmax((logits.data as Float32Array).subarray((ids.length - 1) * V, ids.length * V))
     const order = Array.from(last.keys()).sort((a, b) => last[b] - last[a])
-    const top = order.slice(0, body.top_logprobs ?? 0).map((id) => ({ token: m.tok.decode([id]), logprob: last[id], bytes: null }))
-    const content = m.tok.decode([order[0]])
+    const pieceOf = await tokenTexts(m.tok, order.slice(0, Math.max(1, body.top_logprobs ?? 0)))
+    const top = order.slice(0, body.top_logprobs ?? 0).map((id) => ({ token: pieceOf.get(id)!, logprob: last[id], bytes: null }))
+    const content = pieceOf.get(order[0])!
     return {
       id: 'chat-fake', object: 'chat.completion', model: this.o.name,
       choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'length', logprobs: body.logprobs ? { content: [{ token: content, logprob: last[order[0]], bytes: null, top_logprobs: top }] } : null }],

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Tokenizer } from '@huggingface/tokenizers'
 import { RmbenchError } from '../../errors.ts'
 import { charCount } from '../../util/char-count.ts'
 import { hashOf, sha256 } from '../../util/hash.ts'
 import { choiceOption, intOption } from '../option-values.ts'
+import { loadTokenizer, TOKENIZER_LIBRARY } from '../tokenizer-file.ts'
 import type { Runner, RunnerFactory } from '../types.ts'
 
 /** `baseline:length`: reward = response length (characters, words, or tokens of a given tokenizer). "Pick the longer answer." */
@@ -15,7 +15,7 @@ export const lengthBaseline: RunnerFactory = {
   async create(target, options, ctx) {
     if (target) throw new RmbenchError('E_MODEL_SPEC', `baseline:length takes no target, got '${target}'. Options go after '?': baseline:length?unit=tokens&tokenizer=./tok.`)
     const unit = choiceOption(options, 'unit', ['chars', 'words', 'tokens'] as const, 'chars')
-    let count: (s: string) => number
+    let count: (s: string) => number | Promise<number>
     let tokHash: string | null = null
     if (unit === 'tokens') {
       if (!options.tokenizer) throw new RmbenchError('E_MODEL_SPEC', `baseline:length?unit=tokens needs a tokenizer: add &tokenizer=<folder with tokenizer.json>.`)
@@ -25,8 +25,8 @@ export const lengthBaseline: RunnerFactory = {
         throw new RmbenchError('E_MODEL_NOT_FOUND', `${join(dir, 'tokenizer.json')} not found (baseline:length tokenizer option).`)
       }
       tokHash = sha256(text).slice(0, 16)
-      const tok = new Tokenizer(JSON.parse(text), {})
-      count = (s) => tok.encode(s, { add_special_tokens: false }).ids.length
+      const tok = loadTokenizer(join(dir, 'tokenizer.json'))
+      count = async (s) => (await tok.encode(s, null, { addSpecialTokens: false })).getLength()
     } else if (unit === 'words') {
       count = (s) => (s.match(/\S+/g) ?? []).length
     } else {
@@ -34,13 +34,13 @@ export const lengthBaseline: RunnerFactory = {
     }
     const runner: Runner = {
       id: `baseline-length-${unit}`,
-      fingerprint: hashOf({ runner: 'baseline:length', unit, tokHash }),
+      fingerprint: hashOf({ runner: 'baseline:length', unit, tokHash, ...(unit === 'tokens' ? { tokenization: TOKENIZER_LIBRARY } : {}) }),
       cheap: true,
       capabilities: { reward: true },
-      info: { runner: 'baseline:length', unit, tokenizerHash: tokHash },
+      info: { runner: 'baseline:length', unit, tokenizerHash: tokHash, ...(unit === 'tokens' ? { tokenization: TOKENIZER_LIBRARY } : {}) },
       batchSize: intOption(options, 'batch_size', 1024),
       async reward(batch) {
-        return batch.map((r) => ({ value: count(r.response) }))
+        return Promise.all(batch.map(async (r) => ({ value: await count(r.response) })))
       },
     }
     return runner

@@ -10,6 +10,7 @@ import type { ReplicaPool } from './replica-pool.ts'
 import { classifyApi, logitsReader, poolingApi, type RewardApi, type RewardInput } from './reward-apis.ts'
 import { openAiServerInfo } from './server-info.ts'
 import { ENCODER_OPTIONS, servedEncoding, type ServedEncoding } from './served-encoder.ts'
+import { TOKENIZER_LIBRARY } from '../tokenizer-file.ts'
 import { endpointsFrom, POOL_OPTIONS, poolFrom, poolSummary, tokenizerDir } from './served-options.ts'
 
 /** The served APIs, by the `api` option's value, and what each gives. */
@@ -30,14 +31,14 @@ export function parallelChunks(pool: ReplicaPool, batchSize: number): number {
 }
 
 /** Reward inputs: token ids (default), or the rendered text with the server told not to add special tokens twice. */
-function rewardInputs(e: ServedEncoding, batch: RewardRequest[]): RewardInput[] {
-  if (e.inputs === 'tokens') return batch.map((r) => e.enc.encode(r).ids)
+async function rewardInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<RewardInput[]> {
+  if (e.inputs === 'tokens') return (await Promise.all(batch.map((r) => e.enc.encode(r)))).map((x) => x.ids)
   return batch.map((r) => e.enc.render(r) ?? r.prompt.map((m) => m.content).join('\n\n') + '\n\n' + r.response)
 }
 
 /** Log-likelihood inputs: ids with the response's first token, or the text with its first response character. */
-function lmInputs(e: ServedEncoding, batch: RewardRequest[]): LmInput[] {
-  if (e.inputs === 'tokens') return batch.map((r) => e.enc.encodeLm(r))
+async function lmInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<LmInput[]> {
+  if (e.inputs === 'tokens') return Promise.all(batch.map((r) => e.enc.encodeLm(r)))
   return batch.map((r) => {
     const { promptText, full } = e.enc.renderLm(r)
     return { text: full, startChar: promptText.length }
@@ -69,7 +70,8 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
       const label = options.label === undefined ? undefined : String(options.label)
       const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
       const read = logitsReader(id2label, label)
-      const settings = encoding ? { ...encoding.enc.settings, inputs: encoding.inputs } : {}
+      // Token-id inputs depend on the tokenizer library too: its name joins the fingerprint.
+      const settings = encoding ? { ...encoding.enc.settings, inputs: encoding.inputs, ...(encoding.inputs === 'tokens' ? { tokenization: TOKENIZER_LIBRARY } : {}) } : {}
       const info = {
         runner: name,
         api,
@@ -102,10 +104,10 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
         const rapi = REWARD_APIS[api]
         // Text inputs were rendered with the template's own special tokens; the server must not add them again.
         const extra = encoding!.inputs === 'text' ? { add_special_tokens: encoding!.enc.settings.addSpecialTokens } : {}
-        runner.reward = (batch, signal) => callInBatches(rewardInputs(encoding!, batch), batchSize, async (part) => (await rapi.call(pool, server.model, part, extra, signal)).map(read))
+        runner.reward = async (batch, signal) => callInBatches(await rewardInputs(encoding!, batch), batchSize, async (part) => (await rapi.call(pool, server.model, part, extra, signal)).map(read))
       } else if (kind === 'logprob') {
         const mode = api === 'prompt_logprobs' ? 'prompt_logprobs' : 'echo'
-        runner.logprob = (batch, signal) => callInBatches(lmInputs(encoding!, batch), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal))
+        runner.logprob = async (batch, signal) => callInBatches(await lmInputs(encoding!, batch), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal))
       } else {
         // Both labels of one prompt come as two requests: ask the judge once per prompt.
         const asked = new Map<string, Promise<ChatAnswer>>()

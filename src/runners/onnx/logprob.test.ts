@@ -56,13 +56,13 @@ t.test('fixture LM: log-probs equal an independent log-softmax of the raw sessio
   const got = ok(await r.logprob!(REQS))
   // Independent path: the same ids through a plain session, log-softmax by hand.
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'))
-  const { Tokenizer } = await import('@huggingface/tokenizers')
-  const tok = new Tokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), { unk_token: '[UNK]' })
+  const { loadTokenizer } = await import('../tokenizer-file.ts')
+  const tok = loadTokenizer(join(dir, 'tokenizer.json'))
   for (const [k, q] of REQS.entries()) {
     const prompt = `Human: ${q.prompt[0].content}\n\nAssistant: `
     const full = `Human: ${q.prompt[0].content}\n\nAssistant: ${q.response}`
-    const p = tok.encode(prompt, { add_special_tokens: false }).ids
-    const ids = tok.encode(full, { add_special_tokens: false }).ids
+    const p = (await tok.encode(prompt, null, { addSpecialTokens: false })).getIds()
+    const ids = (await tok.encode(full, null, { addSpecialTokens: false })).getIds()
     const out = await session.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]), attention_mask: new ort.Tensor('int64', BigInt64Array.from(ids, () => 1n), [1, ids.length]) })
     const L = out.logits.data as Float32Array
     let want = 0

@@ -15,6 +15,8 @@ export interface ModelFolder {
   tokenizerConfig: Record<string, unknown>
   /** chat_template.jinja (preferred, as transformers does) or tokenizer_config.chat_template. */
   chatTemplate: string | null
+  /** Where the chat template came from (named in E_TEMPLATE errors): the .jinja file, or tokenizer_config.json's field. */
+  chatTemplateFile: string | null
   config: Record<string, unknown>
   /** The model's vocabulary size, from config.json or genai_config.json, when declared. */
   vocabSize: number | null
@@ -91,6 +93,7 @@ export function loadModelFolder(dirArg: string, opts: { file?: string; tokenizer
     },
     tokenizerConfig,
     chatTemplate: jinja ? readTextFile(jinja, 'E_TEMPLATE', 'chat template') : fromConfig,
+    chatTemplateFile: jinja ?? (fromConfig !== null ? `${find('tokenizer_config.json')} (chat_template)` : null),
     config,
     vocabSize: Number.isInteger(vocab) && vocab > 0 ? vocab : null,
   }

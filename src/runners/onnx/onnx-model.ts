@@ -8,7 +8,6 @@ import type { ModelFolder } from './model-folder.ts'
 import { ort, type OrtSession, type SessionFacts } from './ort-session.ts'
 import { responseLogprobs } from './logprob-scoring.ts'
 import type { Encoded, EncodedLm, RequestEncoder } from './request-encoder.ts'
-import { EncodeThread } from './encode-thread.ts'
 import { halfToFloat, type RewardHead } from './reward-head.ts'
 
 /**
@@ -18,7 +17,7 @@ import { halfToFloat, type RewardHead } from './reward-head.ts'
 export class OnnxRunner implements Runner {
   /** Tokens fed to session.run: real ones and padding (for the padding-waste figure of `npm run bench`). */
   readonly tokenCounts = { real: 0, padded: 0 }
-  /** Milliseconds spent tokenising on this thread (waiting for the tokenizer thread included) and in session.run. */
+  /** Milliseconds from a chunk's first request sent to the tokenizer to its last one back, and in session.run. */
   private readonly spent = { tokenizeMs: 0, sessionMs: 0 }
   /** Local weights: a score is a pure function of the fingerprint and the text. */
   readonly cacheable = true
@@ -27,7 +26,10 @@ export class OnnxRunner implements Runner {
   readonly reward?: Runner['reward']
   /** Set for causal LMs (logits [B, T, vocab]). */
   readonly logprob?: Runner['logprob']
-  /** Two chunks in flight with a tokenizer thread: one tokenised there while the other runs in the session. */
+  /**
+   * Two chunks in flight (tokenize_threads=1): one is tokenised on libuv's threads, by the Rust tokenizer,
+   * while the other runs in the session; one chunk at a time otherwise.
+   */
   readonly parallel: number
   constructor(
     readonly id: string,
@@ -54,42 +56,20 @@ export class OnnxRunner implements Runner {
     this.parallel = tokenizeThreads > 0 ? 2 : 1
   }
 
-  private thread: EncodeThread | null = null
-  private chunks = 0
   /** The session's queue: chunks run whole and in the order they finished tokenising. */
   private turn: Promise<unknown> = Promise.resolve()
 
-  /**
-   * Tokenises a chunk: on the tokenizer thread once it is up (started at a run's second chunk, so a one-chunk
-   * run never pays for it), else here. A job the thread fails is redone here, where a bad input raises its
-   * usual coded error.
-   */
+  /** Tokenises a chunk (every request at once: the library spreads them over libuv's threads). */
   private async encodeAll(batch: RewardRequest[], kind: 'reward'): Promise<Encoded[]>
   private async encodeAll(batch: RewardRequest[], kind: 'lm'): Promise<EncodedLm[]>
   private async encodeAll(batch: RewardRequest[], kind: 'reward' | 'lm'): Promise<Encoded[]> {
     const t0 = performance.now()
     try {
-      return await this.encodeNow(batch, kind)
+      return await Promise.all(kind === 'lm' ? batch.map((r) => this.enc.encodeLm(r)) : batch.map((r) => this.enc.encode(r)))
     } finally {
       this.spent.tokenizeMs += performance.now() - t0
     }
   }
-
-  private async encodeNow(batch: RewardRequest[], kind: 'reward' | 'lm'): Promise<Encoded[]> {
-    if (++this.chunks === 2 && this.tokenizeThreads > 0)
-      this.thread = new EncodeThread({ dir: this.folder.dir, modelFile: this.folder.modelFile, settings: this.enc.settings, tokenizerHash: this.enc.tokenizerHash })
-    if (this.thread?.ready) {
-      try {
-        const encoded = await (kind === 'lm' ? this.thread.encode(batch, 'lm') : this.thread.encode(batch, 'reward'))
-        this.tokenizedOnThread += batch.length
-        return encoded
-      } catch { /* tokenised below */ }
-    }
-    return kind === 'lm' ? batch.map((r) => this.enc.encodeLm(r)) : batch.map((r) => this.enc.encode(r))
-  }
-
-  /** Requests tokenised on the tokenizer thread so far (for tests and `npm run bench`). */
-  tokenizedOnThread = 0
 
   private opening: Promise<OrtSession> | null = null
 
@@ -128,7 +108,7 @@ export class OnnxRunner implements Runner {
     if (v === null) return
     const bad = e.ids.find((id) => id >= v || id < 0)
     if (bad !== undefined)
-      throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: the tokenizer produced id ${bad} ('${this.enc.tokenizer.id_to_token(bad)}') but the model's vocabulary has ${v} entries. tokenizer.json does not belong to this model: use the tokenizer it was trained with.`, { dir: this.folder.dir })
+      throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: the tokenizer produced id ${bad} ('${this.enc.tokenizer.idToToken(bad)}') but the model's vocabulary has ${v} entries. tokenizer.json does not belong to this model: use the tokenizer it was trained with.`, { dir: this.folder.dir })
   }
 
   /** Checks ids, sorts by length, runs length-homogeneous batches; `read` turns each batch's output into scores. */
@@ -220,12 +200,10 @@ export class OnnxRunner implements Runner {
   }
 
   private async probe(reqs: RewardRequest[]): Promise<number[]> {
-    return (await this.score(reqs.map((r) => this.enc.encode(r)), reqs.length)).map((r) => ('value' in r ? r.value : NaN))
+    return (await this.score(await Promise.all(reqs.map((r) => this.enc.encode(r))), reqs.length)).map((r) => ('value' in r ? r.value : NaN))
   }
 
   async dispose(): Promise<void> {
-    await this.thread?.close()
-    this.thread = null
     if (this.opening) await (await this.opening).session.release()
   }
 }

@@ -10,6 +10,7 @@ import { checkInputs, type PaddingSide } from './input-feeds.ts'
 import { loadModelFolder, type ModelFolder } from './model-folder.ts'
 import { OnnxRunner } from './onnx-model.ts'
 import { DEVICES, GRAPH_OPTIMIZATIONS, openSession, type Device, type OrtSession, type SessionFacts, type SessionSettings } from './ort-session.ts'
+import { TOKENIZER_LIBRARY } from '../tokenizer-file.ts'
 import { RequestEncoder } from './request-encoder.ts'
 import { rewardHead } from './reward-head.ts'
 
@@ -36,7 +37,7 @@ export const DEFAULT_BATCH_TOKENS: Record<Device, number> = { cpu: 1024, cuda: 6
 function tokenId(folder: ModelFolder, enc: RequestEncoder, key: string): number | undefined {
   const v = folder.tokenizerConfig[key]
   const text = typeof v === 'string' ? v : (v as { content?: string } | undefined)?.content
-  return text === undefined ? undefined : enc.tokenizer.token_to_id(text)
+  return text === undefined ? undefined : (enc.tokenizer.tokenToId(text) ?? undefined)
 }
 
 /** The declared maximum: tokenizer's model_max_length when sane, else the position embeddings, else a fallback. */
@@ -80,7 +81,7 @@ export const onnxRunner: RunnerFactory = {
     graph_optimization: 'disabled | basic | extended | all (default all)',
     arena: 'true | false: the CPU memory arena (default true; false lowers peak memory)',
     execution_mode: 'sequential | parallel (default sequential)',
-    tokenize_threads: '1: tokenise the next chunk on a worker thread while this one runs; 0: on the main thread (default: 1 on cuda or with 4+ cores)',
+    tokenize_threads: '1: tokenise the next chunk while this one runs in onnxruntime; 0: one chunk at a time (default: 1 on cuda or with 4+ cores)',
     file: 'the .onnx file inside the folder',
   },
   async create(target, options, ctx) {
@@ -118,7 +119,8 @@ export const onnxRunner: RunnerFactory = {
     const width = typeof out.shape[1] === 'number' ? out.shape[1] : Number(folder.config.num_labels ?? Object.keys((folder.config.id2label as object) ?? {}).length) || 1
     const head = lm ? null : rewardHead(width, (folder.config.id2label as Record<string, string>) ?? {}, options.label === undefined ? undefined : String(options.label))
     const vocab = typeof out.shape[2] === 'number' ? out.shape[2] : (folder.vocabSize ?? 32000)
-    const fingerprintSettings = { ...enc.settings, head: head?.describe ?? 'logprob', device: facts.executionProvider }
+    // The tokenizer library is part of the fingerprint: scores cached from another implementation's ids are not reused.
+    const fingerprintSettings = { ...enc.settings, head: head?.describe ?? 'logprob', device: facts.executionProvider, tokenization: TOKENIZER_LIBRARY }
     const batchSize = intOption(options, 'batch_size', 16)
     const tokenizeThreads = Number(choiceOption(options, 'tokenize_threads', ['0', '1'] as const, defaultTokenizeThreads(facts.executionProvider)))
     // An LM's logits are batch × seq × vocab floats: keep one call's logits near 256 MB.
@@ -128,6 +130,7 @@ export const onnxRunner: RunnerFactory = {
       modelFile: folder.modelFile,
       modelHash: weights[0].slice(0, 16),
       tokenizerHash: enc.tokenizerHash,
+      tokenization: TOKENIZER_LIBRARY,
       template: chosenTemplate,
       templateHash: enc.templateHash,
       maxLength: enc.settings.maxLength,

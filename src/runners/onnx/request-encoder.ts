@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { Tokenizer } from '@huggingface/tokenizers'
+import type { Encoding, Tokenizer } from 'tokenizers'
 import { RmbenchError } from '../../errors.ts'
 import { sha256 } from '../../util/hash.ts'
+import { loadTokenizer, type TruncationSide } from '../tokenizer-file.ts'
 import type { RewardRequest } from '../types.ts'
 import { compileTemplate, namedTemplates, type ChatRenderer } from './chat-templates.ts'
 import type { ModelFolder } from './model-folder.ts'
-import { postProcessorFrom, type PostProcessor } from './post-processor.ts'
-import { truncateOne, truncatePair, type TruncationSide } from './truncate.ts'
+import { truncateOne } from './truncate.ts'
 
 /** Token ids (and type ids) of one request, ready to batch. */
 export interface Encoded { ids: number[]; typeIds: number[]; truncated: boolean }
@@ -35,13 +35,19 @@ export interface EncoderSettings {
   addSpecialTokens: boolean
 }
 
-/** Turns requests into ids the way transformers does for the chosen template; records hashes for provenance. */
+/**
+ * Turns requests into ids the way transformers does for the chosen template, with Rust `tokenizers` itself
+ * (normalisation, pre-tokenisation, model, post-processor and `longest_first` truncation are the library's);
+ * records hashes for provenance. Encoding is asynchronous: the library works on libuv's threads, so a chunk is
+ * tokenised while the previous one runs in onnxruntime.
+ */
 export class RequestEncoder {
   /** sha256 (16 hex) of tokenizer.json's bytes: part of the fingerprint, known without parsing the file. */
   readonly tokenizerHash: string
   readonly templateHash: string
   private readonly renderer: ChatRenderer | null
-  private parts: { tokenizer: Tokenizer; post: PostProcessor; unkId: number | undefined } | null = null
+  private cut: Tokenizer | null = null
+  private whole: Tokenizer | null = null
 
   /** `tokenizerHash` may be given when the caller has it (remembered across runs); else the file is hashed here. */
   constructor(private readonly folder: ModelFolder, readonly settings: EncoderSettings, tokenizerHash?: string) {
@@ -52,53 +58,29 @@ export class RequestEncoder {
     } else if (t === 'chat') {
       if (!folder.chatTemplate)
         throw new RmbenchError('E_TEMPLATE', `${folder.dir}: the tokenizer has no chat template. Choose one with ?template=<${['pair', ...namedTemplates.names()].join('|')}>.`)
-      this.renderer = compileTemplate(folder.chatTemplate, folder.tokenizerConfig, folder.dir)
+      this.renderer = compileTemplate(folder.chatTemplate, folder.tokenizerConfig, folder.chatTemplateFile ?? folder.dir)
     } else {
-      this.renderer = compileTemplate(namedTemplates.get(t, 'model option template'), folder.tokenizerConfig, `template '${t}'`)
+      this.renderer = compileTemplate(namedTemplates.get(t, 'model option template')(), folder.tokenizerConfig, `template '${t}'`)
     }
     this.templateHash = sha256(this.renderer ? this.renderer.source : 'pair').slice(0, 16)
   }
 
   /**
-   * The tokenizer, built on first use: a real one takes ~250 ms to parse and build (Llama's 3.6 MB
-   * tokenizer.json), which a run whose scores all come from the cache never needs.
+   * The tokenizer (without truncation), built on first use: a run whose scores all come from the cache never
+   * needs it.
    */
   get tokenizer(): Tokenizer {
-    return this.loaded().tokenizer
+    return (this.whole ??= loadTokenizer(this.folder.tokenizerFile))
   }
 
-  /** Whether the tokenizer has been built yet. */
+  /** The tokenizer that truncates to maxLength as transformers' `truncation=True` does. */
+  private get truncating(): Tokenizer {
+    return (this.cut ??= loadTokenizer(this.folder.tokenizerFile, { maxLength: this.settings.maxLength, side: this.settings.truncationSide }))
+  }
+
+  /** Whether a tokenizer has been built yet. */
   get built(): boolean {
-    return this.parts !== null
-  }
-
-  private loaded(): NonNullable<RequestEncoder['parts']> {
-    if (this.parts) return this.parts
-    const { folder } = this
-    let tokenizer: Tokenizer
-    try {
-      tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig)
-    } catch (e) {
-      if (e instanceof RmbenchError) throw e
-      throw new RmbenchError('E_TOKENIZER', `${folder.tokenizerFile}: cannot load tokenizer (${(e as Error).message}).`, { file: folder.tokenizerFile })
-    }
-    const unk = (folder.tokenizerJson.model as { unk_token?: string } | undefined)?.unk_token
-    const post = postProcessorFrom(folder.tokenizerJson.post_processor, folder.tokenizerFile)
-    return (this.parts = { tokenizer, post, unkId: unk === undefined ? undefined : tokenizer.token_to_id(unk) })
-  }
-
-  private get post(): PostProcessor {
-    return this.loaded().post
-  }
-
-  /** Ids of a text, without special tokens. */
-  ids(text: string): number[] {
-    const ids = this.tokenizer.encode(text, { add_special_tokens: false }).ids
-    // tokenizers.js leaves a word-level miss undefined when tokenizer_config.json names no unk_token: use the model's.
-    if (!ids.includes(undefined as unknown as number)) return ids
-    const { unkId } = this.loaded()
-    if (unkId === undefined) throw new RmbenchError('E_TOKENIZER', `the tokenizer has no id for a piece of the input and no unk_token to fall back on: ${JSON.stringify(text.slice(0, 60))}.`)
-    return ids.map((id: number | undefined) => id ?? unkId)
+    return this.cut !== null || this.whole !== null
   }
 
   /** The text the template produces for a request (null for text pairs). */
@@ -112,12 +94,11 @@ export class RequestEncoder {
    * The response starts at the first token where the full text's ids leave the prompt's ids: a token that
    * merges across the boundary belongs to the response, as offset-based rules say.
    */
-  encodeLm(req: RewardRequest): EncodedLm {
+  async encodeLm(req: RewardRequest): Promise<EncodedLm> {
     const { promptText, full } = this.renderLm(req)
     const { maxLength, truncationSide, addSpecialTokens } = this.settings
-    const withSpecials = (ids: number[]) => (addSpecialTokens ? this.post.apply(ids).ids : ids)
-    const p = withSpecials(this.ids(promptText))
-    const all = withSpecials(this.ids(full))
+    const tok = this.tokenizer
+    const [p, all] = (await Promise.all([encodeText(tok, promptText, null, addSpecialTokens), encodeText(tok, full, null, addSpecialTokens)])).map((e) => e.getIds())
     const start = responseStart(p, all)
     const kept = truncateOne(all, maxLength, truncationSide)
     const dropped = all.length - kept.length
@@ -135,23 +116,29 @@ export class RequestEncoder {
     return { promptText, full: rendered.startsWith(promptText) ? rendered : promptText + req.response }
   }
 
-  /** Encodes one request: template, tokenise, truncate to maxLength (special tokens included), add specials. */
-  encode(req: RewardRequest): Encoded {
-    const { maxLength, truncationSide, addSpecialTokens } = this.settings
+  /**
+   * Encodes one request as transformers' `tokenizer(text, truncation=True, max_length=N)` does: the rendered
+   * template, or the text pair (prompt, response). An empty response makes the pair a single text, as the
+   * unbatched `tokenizer(prompt, "")` of transformers 4 and 5 does (the way RM model cards score one pair).
+   */
+  async encode(req: RewardRequest): Promise<Encoded> {
+    const { maxLength, addSpecialTokens } = this.settings
     const text = this.render(req)
-    if (text !== null) {
-      const budget = maxLength - (addSpecialTokens ? this.post.added(false) : 0)
-      const raw = this.ids(text)
-      const kept = truncateOne(raw, budget, truncationSide)
-      const out = addSpecialTokens ? this.post.apply(kept) : { ids: kept, typeIds: kept.map(() => 0) }
-      return { ...out, truncated: kept.length < raw.length }
-    }
-    const prompt = req.prompt.map((m) => m.content).join('\n\n')
-    const a = this.ids(prompt)
-    const b = this.ids(req.response)
-    const budget = maxLength - (addSpecialTokens ? this.post.added(true) : 0)
-    const [ta, tb] = truncatePair(a, b, budget, truncationSide)
-    const out = addSpecialTokens ? this.post.apply(ta, tb) : { ids: [...ta, ...tb], typeIds: [...ta.map(() => 0), ...tb.map(() => 1)] }
-    return { ...out, truncated: ta.length + tb.length < a.length + b.length }
+    const [a, b] = text !== null ? [text, null] : [req.prompt.map((m) => m.content).join('\n\n'), req.response === '' ? null : req.response]
+    const e = await encodeText(this.truncating, a, b, addSpecialTokens)
+    const ids = e.getIds()
+    // The library leaves a text whole when max_length cannot even hold the special tokens.
+    if (ids.length > maxLength)
+      throw new RmbenchError('E_MODEL_SPEC', `max_length=${maxLength} cannot hold this tokenizer's special tokens and any text: use a larger max_length.`, { option: 'max_length' })
+    return { ids, typeIds: e.getTypeIds(), truncated: e.getOverflowing().length > 0 }
+  }
+}
+
+/** One text or pair through the library; its failures become coded errors that quote the input's start. */
+async function encodeText(tok: Tokenizer, a: string, b: string | null, addSpecialTokens: boolean): Promise<Encoding> {
+  try {
+    return await tok.encode(a, b, { addSpecialTokens })
+  } catch (e) {
+    throw new RmbenchError('E_TOKENIZER', `the tokenizer failed on ${JSON.stringify(a.slice(0, 60))} (${(e as Error).message}).`)
   }
 }

@@ -1,0 +1,38 @@
+// Chat templates rendered by rmbench against apply_chat_template(tokenize=False) of transformers itself
+// (fixtures/tokenizer-reference/transformers.json, written by make-transformers-reference.py): the templates in
+// ../shared/data and the fixtures, the named templates and stress templates for Jinja2's semantics, over a
+// conversation corpus, with the generation prompt and without.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import type { Message } from '../../data/types.ts'
+import { compileTemplate } from './chat-templates.ts'
+import { loadModelFolder } from './model-folder.ts'
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+const tf = JSON.parse(readFileSync(join(ROOT, 'fixtures/tokenizer-reference/transformers.json'), 'utf8'))
+const folderOf = (name: string) => (name.startsWith('fixtures/') ? join(ROOT, name) : join(ROOT, '..', 'shared', 'data', name))
+type Rendered = string | { error: string }
+
+for (const [label, entry] of Object.entries<{ tokenizer: string; source: string; rendered: Rendered[][] }>(tf.templates)) {
+  t.test(`${label}: rendered text equals transformers' apply_chat_template`, async (t) => {
+    const folder = loadModelFolder(folderOf(entry.tokenizer), { tokenizerOnly: true })
+    const renderer = compileTemplate(entry.source, folder.tokenizerConfig, label)
+    const bad: string[] = []
+    for (const [i, conv] of (tf.conversations as Message[][]).entries()) {
+      for (const [g, gen] of [false, true].entries()) {
+        const want = entry.rendered[i][g]
+        let got: Rendered
+        try {
+          got = renderer.render(conv, gen)
+        } catch (e) {
+          got = { error: `${(e as { code?: string }).code}: ${(e as Error).message}` }
+        }
+        const same = typeof want === 'string' ? got === want : typeof got !== 'string' && got.error.startsWith(`E_TEMPLATE: ${label}:`)
+        if (!same) bad.push(`conversation ${i}${gen ? ' + generation prompt' : ''}: want ${JSON.stringify(want)}, got ${JSON.stringify(got)}`)
+      }
+    }
+    t.same(bad, [], `${tf.conversations.length} conversations × 2`)
+  })
+}
