@@ -177,6 +177,13 @@ printTable([
   ['model', '', 'limit ms', 'scoring ms', '× limit', 'run + reports ms', '× limit', 'process ms', '× limit'],
   ...whole.map((w) => [w.model, '', fmt(w.limitMs), fmt(w.scoringMs), fmt(w.scoringRatio, 2), fmt(w.inRunMs), fmt(w.inRunRatio, 2), fmt(w.processMs), fmt(w.processRatio, 2)]),
 ])
+// Tokenisers: fidelity on the hard corpus and tokens/s on real text, Rust (rmbench's) against the pure-JS port.
+const tokenizers = (JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'tokenizer-bench.ts')], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 }).trim().split('\n').pop()!) as { rows: Record<string, string | number>[] }).rows
+console.log('\nTokenisers (ids ≠ Rust reference on the 248-text hard corpus; tokens/s on LLMBar prompts and answers, median of 5):')
+printTable([
+  ['tokenizer', 'implementation', 'corpus mismatches', 'tokens/s', '× pure-JS'],
+  ...tokenizers.map((r) => [String(r.tokenizer), String(r.implementation), `${r.corpusMismatches}/${r.corpusTexts}`, fmt(Number(r.tokensPerS)), fmt(Number(r.ratioToJs), 2)]),
+])
 // Memory flat in dataset size: a streamed pairwise run with baseline:length over a tenth of the pairs and all of them.
 const memory = [Math.round(STREAM_PAIRS / 10), STREAM_PAIRS].map((n) => {
   const dir = join(WORK, `stream-${n}`)
@@ -189,5 +196,5 @@ console.log('\nStreamed run, baseline:length (peak RSS of the whole process):')
 printTable([['pairs', '', 'peak RSS', 'wall ms'], ...memory.map((m) => [fmt(m.pairs), '', `${m.maxRssMB} MB`, fmt(m.wallMs)])])
 for (const [label, bySystem] of Object.entries(spread)) console.log(`${label}: every run's ms: ${Object.entries(bySystem).map(([n, ms]) => `${n} ${ms.join('/')}`).join(', ')}`)
 for (const [k, v] of Object.entries(extra)) console.log(`${k}: ${typeof v !== "number" ? v : Number.isInteger(v) ? fmt(v) : v.toExponential(2)}`)
-writeFileSync(join(HERE, 'results.json'), JSON.stringify({ pairs: PAIRS, repeats: REPEATS, threads: process.env.BENCH_THREADS ?? 'default', node: process.version, rows, spread, rerun, phases: phaseTable, whole, memory, extra, at: new Date().toISOString() }, null, 2) + '\n')
+writeFileSync(join(HERE, 'results.json'), JSON.stringify({ pairs: PAIRS, repeats: REPEATS, threads: process.env.BENCH_THREADS ?? 'default', node: process.version, rows, spread, rerun, phases: phaseTable, whole, tokenizers, memory, extra, at: new Date().toISOString() }, null, 2) + '\n')
 if (existsSync(WORK)) rmSync(WORK, { recursive: true, force: true })

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Tokenizer } from 'tokenizers'
 import { RmbenchError } from '../errors.ts'
 import { packageVersion } from '../util/package-version.ts'
+import { transformers5Json } from './transformers5-tokenizer.ts'
 
 /**
  * The tokenizer implementation, as provenance records it: Hugging Face's Rust `tokenizers` through its own Node
@@ -13,13 +14,21 @@ export const TOKENIZER_LIBRARY = `tokenizers ${packageVersion('tokenizers')} (Ru
 /** Which end loses tokens when a sequence is too long. Reward models keep the end (the response): 'left'. */
 export type TruncationSide = 'left' | 'right'
 
+/** How a tokenizer is built beyond its file: truncation, and transformers 5's rebuild (with the folder's tokenizer_config.json). */
+export interface TokenizerSetup {
+  truncation?: { maxLength: number; side: TruncationSide }
+  rebuildWith?: Record<string, unknown>
+}
+
 /**
  * A tokenizer.json loaded by Rust `tokenizers`, with the file's own padding switched off (several reward models
  * ship `BatchLongest` padding, which would pad a lone text nowhere but changes nothing we want) and, when
  * `truncation` is given, `longest_first` truncation to that many tokens, special tokens included — what
- * transformers sets for `truncation=True, max_length=N`.
+ * transformers sets for `truncation=True, max_length=N`. With `rebuildWith` (tokenizer_config.json), the file is first
+ * rebuilt as transformers 5 rebuilds Llama-family tokenizers (transformers5-tokenizer.ts).
  */
-export function loadTokenizer(file: string, truncation?: { maxLength: number; side: TruncationSide }): Tokenizer {
+export function loadTokenizer(file: string, setup: TokenizerSetup = {}): Tokenizer {
+  const { truncation, rebuildWith } = setup
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -28,8 +37,9 @@ export function loadTokenizer(file: string, truncation?: { maxLength: number; si
   }
   let tok: Tokenizer
   try {
-    tok = Tokenizer.fromString(text)
+    tok = Tokenizer.fromString(rebuildWith ? JSON.stringify(transformers5Json(JSON.parse(text), rebuildWith, file)) : text)
   } catch (e) {
+    if (e instanceof RmbenchError) throw e
     try {
       JSON.parse(text)
     } catch (j) {

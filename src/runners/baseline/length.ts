@@ -34,10 +34,10 @@ export const lengthBaseline: RunnerFactory = {
     }
     const runner: Runner = {
       id: `baseline-length-${unit}`,
-      fingerprint: hashOf({ runner: 'baseline:length', unit, tokHash, ...(unit === 'tokens' ? { tokenization: TOKENIZER_LIBRARY } : {}) }),
+      fingerprint: hashOf({ runner: 'baseline:length', unit, tokHash, ...(unit === 'tokens' ? { tokenizerLibrary: TOKENIZER_LIBRARY } : {}) }),
       cheap: true,
       capabilities: { reward: true },
-      info: { runner: 'baseline:length', unit, tokenizerHash: tokHash, ...(unit === 'tokens' ? { tokenization: TOKENIZER_LIBRARY } : {}) },
+      info: { runner: 'baseline:length', unit, tokenizerHash: tokHash, ...(unit === 'tokens' ? { tokenizerLibrary: TOKENIZER_LIBRARY } : {}) },
       batchSize: intOption(options, 'batch_size', 1024),
       async reward(batch) {
         return Promise.all(batch.map(async (r) => ({ value: await count(r.response) })))

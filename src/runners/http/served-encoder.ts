@@ -2,6 +2,7 @@ import { RmbenchError } from '../../errors.ts'
 import { boolOption, choiceOption, intOption } from '../option-values.ts'
 import { loadModelFolder, type ModelFolder } from '../onnx/model-folder.ts'
 import { RequestEncoder } from '../onnx/request-encoder.ts'
+import { TOKENIZATION_OPTION } from '../transformers5-tokenizer.ts'
 import type { RunnerOptions } from '../types.ts'
 
 /** Options that shape what a served model is sent (client-side templates). */
@@ -12,6 +13,7 @@ export const ENCODER_OPTIONS: Record<string, string> = {
   max_length: 'tokens kept per input (truncation drops from the left)',
   truncation_side: 'left | right',
   add_special_tokens: "true | false (default: false for 'chat', true otherwise)",
+  tokenization: TOKENIZATION_OPTION,
 }
 
 /** How requests become inputs for a served model. */
@@ -33,6 +35,7 @@ export function servedEncoding(dir: string | undefined, options: RunnerOptions, 
     maxLength: intOption(options, 'max_length', Number.isInteger(maxLength) && maxLength > 0 && maxLength < 1e6 ? maxLength : 4096),
     truncationSide: choiceOption(options, 'truncation_side', ['left', 'right'] as const, 'left'),
     addSpecialTokens: boolOption(options, 'add_special_tokens', template !== 'chat')!,
+    tokenization: choiceOption(options, 'tokenization', ['tokenizer.json', 'transformers5'] as const, 'tokenizer.json'),
   })
   return { enc, folder, template, inputs: choiceOption(options, 'inputs', ['tokens', 'text'] as const, 'tokens') }
 }

@@ -71,7 +71,7 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
       const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
       const read = logitsReader(id2label, label)
       // Token-id inputs depend on the tokenizer library too: its name joins the fingerprint.
-      const settings = encoding ? { ...encoding.enc.settings, inputs: encoding.inputs, ...(encoding.inputs === 'tokens' ? { tokenization: TOKENIZER_LIBRARY } : {}) } : {}
+      const settings = encoding ? { ...encoding.enc.settings, inputs: encoding.inputs, ...(encoding.inputs === 'tokens' ? { tokenizerLibrary: TOKENIZER_LIBRARY } : {}) } : {}
       const info = {
         runner: name,
         api,

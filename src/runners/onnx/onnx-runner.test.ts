@@ -148,3 +148,18 @@ for (const [name, tol, why] of [
     }
   })
 }
+
+t.test('tokenize_threads: overlapped and one-chunk-at-a-time runs give identical scores; only 0 and 1 are taken', async (t) => {
+  const reqs = Array.from({ length: 300 }, (_, i) => req(`Question ${i}: what is ${i} plus ${i}?`, `It is ${2 * i}.${' Really.'.repeat(i % 7)}`))
+  const scores: number[][] = []
+  for (const threads of ['0', '1']) {
+    const r = await createRunner(parseModelSpec(`onnx:fixtures/quickstart-rm?batch_size=2&tokenize_threads=${threads}`), ctx)
+    t.equal(r.parallel, threads === '1' ? 2 : 1, `tokenize_threads=${threads}: ${r.parallel} chunk(s) in flight`)
+    // Two chunks at once, as the run's scheduler sends them when parallel is 2.
+    const halves = await Promise.all([r.reward!(reqs.slice(0, 150)), r.reward!(reqs.slice(150))])
+    scores.push(values(halves.flat()))
+    await r.dispose?.()
+  }
+  t.same(scores[0], scores[1])
+  await t.rejects(createRunner(parseModelSpec('onnx:fixtures/quickstart-rm?tokenize_threads=4'), ctx), { code: 'E_MODEL_SPEC', message: /tokenize_threads=4: expected one of 0, 1/ })
+})

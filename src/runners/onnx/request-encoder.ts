@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { Encoding, Tokenizer } from 'tokenizers'
 import { RmbenchError } from '../../errors.ts'
 import { sha256 } from '../../util/hash.ts'
-import { loadTokenizer, type TruncationSide } from '../tokenizer-file.ts'
+import { loadTokenizer, type TokenizerSetup, type TruncationSide } from '../tokenizer-file.ts'
+import { checkRebuilt, type Tokenization } from '../transformers5-tokenizer.ts'
 import type { RewardRequest } from '../types.ts'
 import { compileTemplate, namedTemplates, type ChatRenderer } from './chat-templates.ts'
 import type { ModelFolder } from './model-folder.ts'
@@ -33,6 +34,8 @@ export interface EncoderSettings {
   truncationSide: TruncationSide
   /** Whether the tokenizer's post-processor adds its special tokens (BOS, [CLS]/[SEP]). */
   addSpecialTokens: boolean
+  /** tokenizer.json as written (default), or rebuilt as transformers 5 rebuilds Llama-family tokenizers. */
+  tokenization?: Tokenization
 }
 
 /**
@@ -63,6 +66,11 @@ export class RequestEncoder {
       this.renderer = compileTemplate(namedTemplates.get(t, 'model option template')(), folder.tokenizerConfig, `template '${t}'`)
     }
     this.templateHash = sha256(this.renderer ? this.renderer.source : 'pair').slice(0, 16)
+    if (settings.tokenization === 'transformers5') checkRebuilt(folder.tokenizerConfig, folder.tokenizerFile)
+  }
+
+  private setup(truncation?: TokenizerSetup['truncation']): TokenizerSetup {
+    return { truncation, rebuildWith: this.settings.tokenization === 'transformers5' ? this.folder.tokenizerConfig : undefined }
   }
 
   /**
@@ -70,12 +78,12 @@ export class RequestEncoder {
    * needs it.
    */
   get tokenizer(): Tokenizer {
-    return (this.whole ??= loadTokenizer(this.folder.tokenizerFile))
+    return (this.whole ??= loadTokenizer(this.folder.tokenizerFile, this.setup()))
   }
 
   /** The tokenizer that truncates to maxLength as transformers' `truncation=True` does. */
   private get truncating(): Tokenizer {
-    return (this.cut ??= loadTokenizer(this.folder.tokenizerFile, { maxLength: this.settings.maxLength, side: this.settings.truncationSide }))
+    return (this.cut ??= loadTokenizer(this.folder.tokenizerFile, this.setup({ maxLength: this.settings.maxLength, side: this.settings.truncationSide })))
   }
 
   /** Whether a tokenizer has been built yet. */

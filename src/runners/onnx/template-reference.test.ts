@@ -36,3 +36,19 @@ for (const [label, entry] of Object.entries<{ tokenizer: string; source: string;
     t.same(bad, [], `${tf.conversations.length} conversations × 2`)
   })
 }
+
+t.test("a template that raises is E_TEMPLATE naming the template's file, with raise_exception's message", async (t) => {
+  const { mkdtempSync, copyFileSync, writeFileSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { RequestEncoder } = await import('./request-encoder.ts')
+  const dir = mkdtempSync(join(tmpdir(), 'rmbench-tpl-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  copyFileSync(join(folderOf('reference-models/llama-rm'), 'tokenizer.json'), join(dir, 'tokenizer.json'))
+  writeFileSync(join(dir, 'tokenizer_config.json'), '{}')
+  writeFileSync(join(dir, 'chat_template.jinja'), "{% if messages[0]['role'] != 'system' %}{{ raise_exception('a system message comes first') }}{% endif %}ok")
+  const enc = new RequestEncoder(loadModelFolder(dir, { tokenizerOnly: true }), { template: 'chat', maxLength: 64, truncationSide: 'left', addSpecialTokens: false })
+  t.throws(() => enc.render({ prompt: [{ role: 'user', content: 'hi' }], response: 'hello' }), { code: 'E_TEMPLATE', message: new RegExp(`^${join(dir, 'chat_template.jinja')}: chat template failed .*a system message comes first`) })
+  t.equal(enc.render({ prompt: [{ role: 'system', content: 's' }, { role: 'user', content: 'hi' }], response: 'hello' }), 'ok')
+  writeFileSync(join(dir, 'chat_template.jinja'), '{% for m in messages %}{{ m.content }')
+  t.throws(() => new RequestEncoder(loadModelFolder(dir, { tokenizerOnly: true }), { template: 'chat', maxLength: 64, truncationSide: 'left', addSpecialTokens: false }), { code: 'E_TEMPLATE', message: /chat_template\.jinja: chat template does not parse/ })
+})

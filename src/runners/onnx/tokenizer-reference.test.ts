@@ -87,3 +87,33 @@ t.test('truncated is set exactly when tokens were dropped; a max_length below th
   const tiny = encoder('reference-models/deberta-rm', { maxLength: 2 })
   await t.rejects(tiny.encode({ prompt: user('one'), response: 'two' }), { code: 'E_MODEL_SPEC', message: /max_length=2 cannot hold/ })
 })
+
+for (const [variant, exp] of Object.entries<{ config: Record<string, unknown>; plain: number[][]; special: number[][]; pairs: number[][] }>(tf.transformers5)) {
+  t.test(`tokenization=transformers5 equals transformers 5's AutoTokenizer on phi-3-mini (${variant}: ${JSON.stringify(exp.config)})`, async (t) => {
+    const { mkdtempSync, copyFileSync, writeFileSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'rmbench-t5-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const base = folderOf('tokenizers/phi-3-mini')
+    copyFileSync(join(base, 'tokenizer.json'), join(dir, 'tokenizer.json'))
+    const cfg = JSON.parse(readFileSync(join(base, 'tokenizer_config.json'), 'utf8'))
+    for (const [k, v] of Object.entries(exp.config)) if (v === null) delete cfg[k]; else cfg[k] = v
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(cfg))
+    const folder = loadModelFolder(dir, { tokenizerOnly: true })
+    const enc = new RequestEncoder(folder, { template: 'pair', maxLength: 1 << 20, truncationSide: 'left', addSpecialTokens: true, tokenization: 'transformers5' })
+    const tok = enc.tokenizer
+    const bad = { plain: 0, special: 0, pairs: 0 }
+    for (const [i, text] of (ref.texts as string[]).entries()) {
+      if (JSON.stringify((await tok.encode(text, null, { addSpecialTokens: false })).getIds()) !== JSON.stringify(exp.plain[i])) bad.plain++
+      if (JSON.stringify((await tok.encode(text, null, { addSpecialTokens: true })).getIds()) !== JSON.stringify(exp.special[i])) bad.special++
+    }
+    const pairs = (ref.pairs as [string, string][]).filter(([, b]) => b !== '')
+    for (const [i, [a, b]] of pairs.entries()) if (JSON.stringify((await enc.encode({ prompt: user(a), response: b })).ids) !== JSON.stringify(exp.pairs[i])) bad.pairs++
+    t.same(bad, { plain: 0, special: 0, pairs: 0 }, `${ref.texts.length} texts, ${pairs.length} pairs`)
+  })
+}
+
+t.test('tokenization=transformers5 is refused for a tokenizer transformers 5 reads as written', async (t) => {
+  const folder = loadModelFolder(folderOf('reference-models/llama-rm'), { tokenizerOnly: true })
+  t.throws(() => new RequestEncoder(folder, { template: 'chat', maxLength: 512, truncationSide: 'left', addSpecialTokens: false, tokenization: 'transformers5' }), { code: 'E_MODEL_SPEC', message: /TokenizersBackend/ })
+})
