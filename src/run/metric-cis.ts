@@ -164,6 +164,9 @@ function meanJackknife(stat: MeanStatistic, groups: number): Map<string, Float64
  */
 function genericReplicates(input: CiInput, resamples: number, seed: number, keys: Set<string>, jackGroups: number): { reps: Map<string, Float64Array>; jack: Map<string, Float64Array> } {
   const scored = input.examples.filter((ex) => input.scores.has(ex.id))
+  // Failed examples are not resampled but stay in view, unscored, so a subset whose every example failed is still
+  // known to be in the data (the task reports it as not measured, never as a typo in the suite).
+  const unscored = input.examples.filter((ex) => !input.scores.has(ex.id))
   const resampler = exampleResampler(scored, input.task, input.suite)
   const taskFast = input.task.replicator?.(scored, input.scores, input.suite, input.tokens, resampler.clusterOf)
   const fast = [...(taskFast ? [taskFast] : []), ...input.analyses.flatMap((a) => (a.replicator ? [a.replicator(scored, input.scores, input.tokens, input.suite)] : []))]
@@ -175,7 +178,7 @@ function genericReplicates(input: CiInput, resamples: number, seed: number, keys
     const out: Record<string, number> = {}
     if (needSlow) {
       const c = resampler.copies(draw, input.scores, input.tokens)
-      const m = taskFast ? {} : input.task.metrics(c.examples, c.scores, input.suite, c.tokens)
+      const m = taskFast ? {} : input.task.metrics(unscored.length ? [...c.examples, ...unscored] : c.examples, c.scores, input.suite, c.tokens)
       for (const a of slow) Object.assign(m, a.analyze(c.examples, c.scores, c.tokens, input.suite))
       for (const [k, v] of Object.entries(m)) out[k] = v.value
     }

@@ -58,6 +58,8 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   const groupOf = new TypedList((n) => new Int32Array(n))
   const credits = new TypedList((n) => new Float64Array(n))
   const groupIndex = new Map<string, number>()
+  // Subsets with a failed pair: with the scored ones, every subset of the data (a section's wholly failed subset is not a typo).
+  const failedGroups = new Set<string>()
   const failed = new Map<string, { code: string; message: string }>()
   const worst = new WorstKeeper()
   const sample: { at: number; row: Record<string, unknown> }[] = []
@@ -97,12 +99,12 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
   if (!data) throw new Error('stream ended without its summary')
 
   const statsStart = performance.now()
-  const metrics = pairwiseMetricsFromSums(sums, spec)
+  const metrics = pairwiseMetricsFromSums(sums, spec, new Set([...groupIndex.keys(), ...failedGroups]))
   // Strata in sorted group order, as the in-memory statistic numbers them, so the bootstrap draws the same.
   const sorted = [...groupIndex.keys()].sort((a, b) => a.localeCompare(b))
   const rank = new Int32Array(groupIndex.size)
   sorted.forEach((g, i) => (rank[groupIndex.get(g)!] = i))
-  const stat = pairwiseStatistic(sorted, groupOf.view().map((g) => rank[g]), credits.view(), spec)
+  const stat = pairwiseStatistic(sorted, groupOf.view().map((g) => rank[g]), credits.view(), spec, new Set([...groupIndex.keys(), ...failedGroups]))
   const stats = attachCisRemembered(metrics, { task, analyses: [], examples: [], scores: new Map(), tokens: new Map(), suite: spec, stat }, dataKey(data), o.cache ?? undefined)
   counts.failed = failed.size
   const phases = { statisticsMs: Math.round(performance.now() - statsStart) }
@@ -168,6 +170,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
     if (failure) {
       failed.set(ex.id, failure)
       explorer.add(runExplorerItem(task, spec, ex, undefined, failure))
+      failedGroups.add(ex.group)
       return { id: ex.id, group: ex.group, error: failure }
     }
     explorer.add(runExplorerItem(task, spec, ex, s))

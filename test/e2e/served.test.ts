@@ -50,9 +50,10 @@ t.test('served reward models give the local onnx: scores (vLLM pooling, classify
     t.equal(results(out).counts.failed, 0)
   }
   const info = results(join(d, 'pooling')).model.info
-  t.match(info, { runner: 'vllm', api: 'pooling', servedModel: 'org/quickstart-rm', servedModelRoot: 'org/org/quickstart-rm', serverVersion: '0.11.0-fake', template: 'chat', inputs: 'tokens' })
+  t.match(info, { runner: 'vllm', api: 'pooling', servedModel: 'org/quickstart-rm', servedModelRoot: 'org/org/quickstart-rm', serverVersion: '0.11.2', template: 'chat', inputs: 'tokens', pooling: 'POST /pooling, task=classify, use_activation=false' })
   t.match(info.templateHash, /^[0-9a-f]{16}$/)
-  t.equal(results(join(d, 'tei')).model.info.serverVersion, '1.8.0-fake')
+  t.equal(results(join(d, 'tei')).model.info.serverVersion, '1.9.3')
+  t.equal(results(join(d, 'classify')).model.info.pooling, 'POST /classify, use_activation=false')
   t.ok(vllm.stats.byPath['/pooling'] > 0 && vllm.stats.byPath['/classify'] > 0 && vllm.stats.byPath['/version'] > 0 && vllm.stats.byPath['/v1/models'] > 0)
   t.notOk(vllm.stats.byPath['/score'], 'never /score (it skips chat templates)')
 })

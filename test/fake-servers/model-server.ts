@@ -6,6 +6,8 @@ import { Template } from '@huggingface/jinja'
 import type { Tokenizer } from 'tokenizers'
 import * as ort from 'onnxruntime-node'
 import { loadTokenizer } from '../../src/runners/tokenizer-file.ts'
+import { TeiReject, teiError, teiInputs, teiTooLong } from './tei-rules.ts'
+import { activate, activationApplies, NOT_FOUND, poolingTask, runningOffsets, version, vllmError, type Version } from './vllm-rules.ts'
 
 /** Faults a replica can inject, each a real HTTP misbehaviour. */
 export type FaultKind = '500' | '429' | 'slow' | 'malformed' | 'drop'
@@ -13,8 +15,16 @@ export type FaultKind = '500' | '429' | 'slow' | 'malformed' | 'drop'
 /** Fault injection: each request suffers one of `kinds` with probability `rate` (seeded, so runs repeat). */
 export interface FaultPlan { rate: number; kinds: FaultKind[]; seed?: number; slowMs?: number; retryAfterS?: number; /** Only these paths fail (default: all). */ paths?: string[] }
 
-/** What the server serves: an ONNX reward model, an ONNX causal LM, or both, under one served name. */
-export interface ModelServerOptions { rm?: string; lm?: string; name?: string; flavor?: 'vllm' | 'tei'; faults?: FaultPlan; apiKey?: string; delayMs?: number }
+/**
+ * What the server serves: an ONNX reward model, an ONNX causal LM, or both, under one served name; which server
+ * and version it speaks (vllm-rules.ts, tei-rules.ts): vLLM `version` (default 0.11.2) with a sequence-classifier
+ * or reward-modeling `head`, or TEI; `noVersion` hides GET /version (a proxy); `twoLabels` serves the 1-logit
+ * fixture as a two-label classifier [−x, x] whose label names sort against their ids.
+ */
+export interface ModelServerOptions {
+  rm?: string; lm?: string; name?: string; flavor?: 'vllm' | 'tei'; faults?: FaultPlan; apiKey?: string; delayMs?: number
+  version?: string; head?: 'classifier' | 'reward'; noVersion?: boolean; twoLabels?: boolean; maxInputLength?: number
+}
 
 interface Loaded { session: ort.InferenceSession; tok: Tokenizer; template: Template | null; names: string[]; id2label: Record<string, string> }
 
@@ -160,18 +170,70 @@ export class ModelServer {
     if (this.o.delayMs) await new Promise((r) => setTimeout(r, this.o.delayMs))
     const name = this.o.name ?? 'fixture-model'
     const body = raw ? JSON.parse(raw) : {}
-    if (this.o.flavor === 'tei') {
-      if (path === '/info') return this.json(res, 200, { model_id: name, model_sha: 'fakesha', version: '1.8.0-fake', max_input_length: 512 })
-      if (path === '/predict') return this.json(res, 200, await this.predict(body))
-    } else {
-      if (path === '/v1/models') return this.json(res, 200, { object: 'list', data: [{ id: name, object: 'model', root: `org/${name}`, max_model_len: 512 }] })
-      if (path === '/version') return this.json(res, 200, { version: '0.11.0-fake' })
-      if (path === '/pooling') return this.json(res, 200, { object: 'list', data: await this.pool(body, (logits, i) => ({ index: i, object: 'pooling', data: logits })) })
-      if (path === '/classify') return this.json(res, 200, { object: 'list', data: await this.pool(body, (logits, i) => ({ index: i, label: 'LABEL_0', probs: logits, num_classes: logits.length })) })
-      if (path === '/v1/completions') return this.json(res, 200, await this.completions(body))
-      if (path === '/v1/chat/completions') return this.json(res, 200, await this.chat(body))
+    if (this.o.flavor === 'tei') return this.tei(res, path, name, body)
+    const v = version(this.o.version ?? '0.11.2')
+    if (path === '/v1/models') return this.json(res, 200, { object: 'list', data: [{ id: name, object: 'model', root: `org/${name}`, max_model_len: 512 }] })
+    // api_server.py `show_version`; a proxy in front may not route it.
+    if (path === '/version' && !this.o.noVersion) return this.json(res, 200, { version: this.o.version ?? '0.11.2' })
+    if (path === '/pooling' && this.rm) {
+      const task = poolingTask(v, body, this.o.head ?? 'classifier')
+      if ('refuse' in task) return this.json(res, 400, vllmError(v, 400, task.refuse))
+      return this.json(res, 200, { object: 'list', data: await this.pool(v, body, '/pooling', task.rows, (data, i) => ({ index: i, object: 'pooling', data })) })
     }
-    this.json(res, 404, { message: `no route ${path}` })
+    // /classify: the classification API, here since 0.7 (sequence classifiers only).
+    if (path === '/classify' && this.rm && (this.o.head ?? 'classifier') === 'classifier')
+      return this.json(res, 200, { object: 'list', data: await this.pool(v, body, '/classify', 'sequence', (probs, i) => ({ index: i, label: 'LABEL_0', probs, num_classes: (probs as number[]).length })) })
+    if (path === '/classify' && this.rm) return this.json(res, 400, vllmError(v, 400, 'Task classify is not supported by this model.'))
+    if (path === '/v1/completions' && this.lm) return this.json(res, 200, await this.completions(body))
+    if (path === '/v1/chat/completions' && this.lm) return this.json(res, 200, await this.chat(body))
+    this.json(res, 404, NOT_FOUND)
+  }
+
+  /** TEI's routes (tei-rules.ts): /info, /predict. */
+  private async tei(res: ServerResponse, path: string, name: string, body: Record<string, unknown>): Promise<void> {
+    const labels = this.labels()
+    const max = this.o.maxInputLength ?? 512
+    // lib.rs: more than one label is a Classifier, one a Reranker (both predict).
+    const head = { id2label: Object.fromEntries(labels.map((l, i) => [String(i), l])), label2id: Object.fromEntries(labels.map((l, i) => [l, i])) }
+    if (path === '/info') return this.json(res, 200, { model_id: name, model_sha: 'fakesha', model_dtype: 'float32', model_type: labels.length > 1 ? { classifier: head } : { reranker: head }, max_concurrent_requests: 512, max_input_length: max, max_batch_tokens: 16384, max_client_batch_size: 32, auto_truncate: false, tokenization_workers: 1, version: '1.9.3' })
+    if (path !== '/predict') return this.json(res, 404, teiError('Empty', `no route ${path}`).body)
+    let parsed: ReturnType<typeof teiInputs>
+    try {
+      parsed = teiInputs(body.inputs)
+    } catch (e) {
+      if (!(e instanceof TeiReject)) throw e
+      res.writeHead(422, { 'content-type': 'text/plain; charset=utf-8' })
+      return void res.end(e.message)
+    }
+    if (parsed.sequences.length > 32) {
+      const err = teiError('Validation', `batch size ${parsed.sequences.length} > maximum allowed batch size 32`)
+      return this.json(res, err.status, err.body)
+    }
+    const out: object[][] = []
+    for (const seq of parsed.sequences) {
+      const ids = (await (seq.length === 1 ? this.rm!.tok.encode(seq[0]) : this.rm!.tok.encode(seq[0], seq[1]))).getIds()
+      if (ids.length > max && body.truncate !== true) {
+        const err = teiTooLong(ids.length, max)
+        return this.json(res, err.status, err.body) // server.rs: the first failing input fails the batch
+      }
+      const scores = this.headLogits(await this.rewardLogits(ids.slice(0, max)))
+      const shown = body.raw_scores === true ? scores : activate(scores)
+      // server.rs `predict`: predictions sorted by score, highest first.
+      out.push(shown.map((score, k) => ({ score, label: labels[k] })).sort((a, b) => b.score - a.score))
+    }
+    this.json(res, 200, parsed.batch ? out : out[0])
+  }
+
+  /** The served head's labels in id order. */
+  private labels(): string[] {
+    if (this.o.twoLabels) return ['zeta_worse', 'alpha_better']
+    const id2label = this.rm?.id2label ?? {}
+    return Object.keys(id2label).length ? Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]) : ['LABEL_0']
+  }
+
+  /** The fixture's one logit x, as a two-label head [−x, x] when asked. */
+  private headLogits(logits: number[]): number[] {
+    return this.o.twoLabels ? [-logits[0], logits[0]] : logits
   }
 
   private async ids(m: Loaded, x: number[] | string, special = true): Promise<number[]> {
@@ -183,21 +245,18 @@ export class ModelServer {
     return Array.from(t.data as Float32Array)
   }
 
-  private async pool(body: { input: unknown; add_special_tokens?: boolean }, shape: (logits: number[], i: number) => object): Promise<object[]> {
+  /**
+   * Pooled outputs: the head's logits, activated unless this version's field says not (vllm-rules.ts); per-token
+   * rows when the task is token-level (only the last token's row is modeled: earlier rows are left at 0).
+   */
+  private async pool(v: Version, body: { input: unknown; add_special_tokens?: boolean }, route: '/pooling' | '/classify', rows: 'sequence' | 'token', shape: (data: unknown, i: number) => object): Promise<object[]> {
     const inputs = (typeof body.input === 'string' || typeof (body.input as unknown[])[0] === 'number' ? [body.input] : body.input) as (number[] | string)[]
     const out: object[] = []
-    for (const [i, x] of inputs.entries()) out.push(shape(await this.rewardLogits(await this.ids(this.rm!, x, body.add_special_tokens ?? true)), i))
-    return out
-  }
-
-  private async predict(body: { inputs: unknown }): Promise<object[][]> {
-    // A batch is always a list; a bare string is one input.
-    const inputs = (typeof body.inputs === 'string' ? [body.inputs] : body.inputs) as (string | [string, string])[]
-    const out: object[][] = []
-    for (const x of inputs) {
-      const ids = (await (typeof x === 'string' ? this.rm!.tok.encode(x) : this.rm!.tok.encode(x[0], x[1]))).getIds()
-      const logits = await this.rewardLogits(ids)
-      out.push(logits.map((score, k) => ({ label: this.rm!.id2label[String(k)] ?? `LABEL_${k}`, score })).sort((a, b) => b.score - a.score))
+    for (const [i, x] of inputs.entries()) {
+      const ids = await this.ids(this.rm!, x, body.add_special_tokens ?? true)
+      const logits = this.headLogits(await this.rewardLogits(ids))
+      const row = activationApplies(v, body as Record<string, unknown>, route) ? activate(logits) : logits
+      out.push(shape(rows === 'sequence' ? row : [...ids.slice(1).map(() => row.map(() => 0)), row], i))
     }
     return out
   }
@@ -221,14 +280,12 @@ export class ModelServer {
       const pieceOf = await tokenTexts(m.tok, [...ids, next])
       const tokenText = (id: number) => pieceOf.get(id)!
       const text = typeof p === 'string' ? p : await m.tok.decode(ids, false)
-      // The fixtures' tokenizers are word-level over a Whitespace pre-tokenizer: one token per \w+ or punctuation run,
-      // so the runs' positions are the tokens' offsets (as a real server reads them from its offset mapping).
-      const pieces = [...text.matchAll(/\w+|[^\w\s]+/g)]
-      const offsets = pieces.length === ids.length ? pieces.map((x) => x.index!) : ids.map(() => 0)
-      const spelled = pieces.length === ids.length ? pieces.map((x) => x[0]) : ids.map(tokenText)
+      // Tokens as decoded one by one, and text_offset as their running sum (vllm-rules.ts `runningOffsets`, as
+      // serving_completion.py computes it): not character positions of the prompt.
+      const spelled = [...ids, next].map(tokenText)
       const choice: Record<string, unknown> = { index, text: (body.echo ? text : '') + tokenText(next), finish_reason: 'length' }
       if (body.echo && body.logprobs !== undefined)
-        choice.logprobs = { tokens: [...spelled, tokenText(next)], token_logprobs: [...lps, last[next]], text_offset: [...offsets, text.length], top_logprobs: null }
+        choice.logprobs = { tokens: spelled, token_logprobs: [...lps, last[next]], text_offset: runningOffsets(spelled), top_logprobs: null }
       if (body.prompt_logprobs !== undefined)
         choice.prompt_logprobs = [null, ...ids.slice(1).map((id, k) => ({ [String(id)]: { logprob: lps[k + 1], rank: 1, decoded_token: tokenText(id) } }))]
       choices.push(choice)

@@ -2,35 +2,31 @@ import type { Scored } from '../types.ts'
 import { arr, byIndex, num, obj } from './json-shape.ts'
 import type { ReplicaPool } from './replica-pool.ts'
 
-/** A log-likelihood input: token ids with the first response token's index, or a text with the response's first character. */
-export type LmInput = { ids: number[]; start: number } | { text: string; startChar: number }
+/**
+ * A log-likelihood input: token ids with the first response token's index, or the rendered text with the same
+ * boundary found by tokenising it here (`start` of `count` tokens, rmbench's tokenizer folder being the server's).
+ */
+export type LmInput = { ids: number[]; start: number } | { text: string; start: number; count: number }
 
 /** Which completions feature returns prompt log-probs: OpenAI's `echo` + `logprobs`, or vLLM's `prompt_logprobs`. */
 export type LogprobMode = 'echo' | 'prompt_logprobs'
 
 const result = (sum: number, tokens: number): Scored => (Number.isFinite(sum) ? { value: sum, tokens } : { error: { code: 'E_NONFINITE', message: `log-probability is ${sum}` } })
 
-/** Σ log p over response tokens from an echoed `logprobs` block: token ids, or text offsets (a token across the boundary counts as response). */
+/**
+ * Σ log p over response tokens from an echoed `logprobs` block, by token index: the echoed prompt's tokens come
+ * first, the generated one after them is left out. For text inputs the index comes from tokenising here, never
+ * from `text_offset` — vLLM's offsets are a running sum of decoded token lengths, not character positions
+ * (serving_completion.py) — and the echoed token count must equal ours, or the server tokenises differently.
+ */
 export function echoSum(input: LmInput, lp: Record<string, unknown>, i: number): Scored {
   const values = arr(lp.token_logprobs, `choices[${i}].logprobs.token_logprobs`)
-  if ('ids' in input) {
-    if (values.length < input.ids.length) throw new Error(`choices[${i}] echoed ${values.length} tokens for a ${input.ids.length}-token prompt`)
-    let sum = 0
-    for (let t = input.start; t < input.ids.length; t++) sum += num(values[t], `choices[${i}].logprobs.token_logprobs[${t}]`)
-    return result(sum, input.ids.length - input.start)
-  }
-  const tokens = arr(lp.tokens, `choices[${i}].logprobs.tokens`)
-  const offsets = arr(lp.text_offset, `choices[${i}].logprobs.text_offset`)
+  const count = 'ids' in input ? input.ids.length : input.count
+  if ('ids' in input ? values.length < count : values.length !== count + 1 && values.length !== count)
+    throw new Error(`choices[${i}] echoed ${values.length} tokens for a prompt of ${count} tokens${'ids' in input ? '' : ' as the ?tokenizer= folder tokenises it: the server tokenises differently (serve the same tokenizer, or use inputs=tokens)'}`)
   let sum = 0
-  let n = 0
-  for (let t = 1; t < values.length; t++) {
-    const off = num(offsets[t], `choices[${i}].logprobs.text_offset[${t}]`)
-    if (off >= input.text.length) break // generated tokens follow the echoed prompt
-    if (off + String(tokens[t]).length <= input.startChar) continue
-    sum += num(values[t], `choices[${i}].logprobs.token_logprobs[${t}]`)
-    n++
-  }
-  return result(sum, n)
+  for (let t = input.start; t < count; t++) sum += num(values[t], `choices[${i}].logprobs.token_logprobs[${t}]`)
+  return result(sum, count - input.start)
 }
 
 /** Σ log p over response tokens from vLLM's `prompt_logprobs`: position t maps token id → {logprob}; element 0 is null. */
@@ -45,11 +41,11 @@ export function promptLogprobsSum(input: { ids: number[]; start: number }, list:
 }
 
 /** `POST /v1/completions` that generates one token and returns the prompt's log-probs; one Scored per input. */
-export function completionLogprobs(pool: ReplicaPool, model: string, inputs: LmInput[], mode: LogprobMode, signal?: AbortSignal): Promise<Scored[]> {
+export function completionLogprobs(pool: ReplicaPool, model: string, inputs: LmInput[], mode: LogprobMode, signal?: AbortSignal, extra: Record<string, unknown> = {}): Promise<Scored[]> {
   const prompt = inputs.map((x) => ('ids' in x ? x.ids : x.text))
   const body = mode === 'echo'
-    ? { model, prompt, max_tokens: 1, temperature: 0, echo: true, logprobs: 1 }
-    : { model, prompt, max_tokens: 1, temperature: 0, prompt_logprobs: 1 }
+    ? { model, prompt, max_tokens: 1, temperature: 0, echo: true, logprobs: 1, ...extra }
+    : { model, prompt, max_tokens: 1, temperature: 0, prompt_logprobs: 1, ...extra }
   return pool.post('/v1/completions', body, (json) =>
     byIndex(json, 'choices', inputs.length).map((c, i) => {
       const input = inputs[i]

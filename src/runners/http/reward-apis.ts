@@ -1,10 +1,13 @@
 import { rewardHead, type RewardHead } from '../onnx/reward-head.ts'
 import type { Scored } from '../types.ts'
+import { RmbenchError } from '../../errors.ts'
+import { HttpFailure } from './http-failure.ts'
 import { arr, byIndex, num, obj } from './json-shape.ts'
 import type { ReplicaPool } from './replica-pool.ts'
+import { unsupported, type PoolingAttempt } from './vllm-dialect.ts'
 
-/** One input as a reward server takes it: token ids, a rendered text, or a text pair (TEI). */
-export type RewardInput = number[] | string | [string, string]
+/** One input as a reward server takes it: token ids, a rendered text, or TEI's sequence (one text or a text pair). */
+export type RewardInput = number[] | string | [string] | [string, string]
 
 /** A reward server API: sends a batch of inputs and returns each input's logits (one per label). */
 export interface RewardApi {
@@ -20,34 +23,65 @@ export function pooledLogits(v: unknown, what: string): number[] {
   return a.map((x, i) => num(x, `${what}[${i}]`))
 }
 
-/** vLLM `POST /pooling` with task classify and no activation: raw logits per input. */
-export const poolingApi: RewardApi = {
-  name: 'pooling',
-  call: (pool, model, input, extra, signal) =>
-    pool.post('/pooling', { model, input, task: 'classify', use_activation: false, encoding_format: 'float', ...extra }, (json) =>
-      byIndex(json, 'data', input.length).map((d, i) => pooledLogits(d.data, `data[${i}].data`)), signal),
+/**
+ * vLLM's reward routes, raw logits per input, by the first of `attempts` (vllm-dialect.ts) the server accepts: the
+ * first batch tries them in order (a refusal as unsupported moves on), later batches wait for it and use the one
+ * that worked, which `pinned` reports (for model.info). /pooling answers `data[i].data`, /classify `data[i].probs`.
+ */
+export function vllmRewardApi(attempts: PoolingAttempt[], pinned: (a: PoolingAttempt) => void): RewardApi {
+  let chosen: Promise<PoolingAttempt> | null = null
+  const post = (a: PoolingAttempt, pool: ReplicaPool, model: string, input: RewardInput[], extra: Record<string, unknown>, signal?: AbortSignal) =>
+    pool.post(a.path, { model, input, ...a.params, ...(a.path === '/pooling' ? { encoding_format: 'float' } : {}), ...extra }, (json) =>
+      byIndex(json, 'data', input.length).map((d, i) => (a.path === '/pooling' ? pooledLogits(d.data, `data[${i}].data`) : pooledLogits(d.probs, `data[${i}].probs`))), signal)
+  return {
+    name: 'vllm',
+    async call(pool, model, input, extra, signal) {
+      if (chosen) return post(await chosen, pool, model, input, extra, signal)
+      let first: number[][] | undefined
+      const refusals: string[] = []
+      chosen = (async () => {
+        for (const a of attempts) {
+          try {
+            first = await post(a, pool, model, input, extra, signal)
+            pinned(a)
+            return a
+          } catch (e) {
+            if (!(e instanceof HttpFailure && e.kind === 'status' && unsupported(e.status, e.message))) throw e
+            refusals.push(e.message)
+          }
+        }
+        throw new RmbenchError('E_HTTP_SERVER', `the vLLM server refused every way rmbench asks a reward model for raw logits (${refusals.join('; ')}). Serve it as a pooling model (vllm serve <model> --runner pooling; --task reward or classify before 0.10.1) and check the URL and model name.`)
+      })()
+      try {
+        await chosen
+      } catch (e) {
+        chosen = null // the next batch tries again (this one failed for its own inputs, or the server is down)
+        throw e
+      }
+      return first!
+    },
+  }
 }
 
-/** vLLM `POST /classify` without activation: `probs` then holds the raw logits. */
-export const classifyApi: RewardApi = {
-  name: 'classify',
-  call: (pool, model, input, extra, signal) =>
-    pool.post('/classify', { model, input, use_activation: false, ...extra }, (json) =>
-      byIndex(json, 'data', input.length).map((d, i) => pooledLogits(d.probs, `data[${i}].probs`)), signal),
-}
-
-/** TEI `POST /predict` with raw scores: one list of {label, score} per input, sorted by score, put back in label order. */
-export function teiPredict(labels: string[] | null): RewardApi {
+/**
+ * TEI `POST /predict` with raw scores (router/src/http/types.rs and server.rs, v0.6–v1.9.3): `inputs` is always
+ * sent as a batch of sequences, `[["text"], ["q", "r"], …]` — a list whose first element is a string would be ONE
+ * input (`["a", "b"]` a text pair, `["a"]` a single text answered flat). The answer is a list per input of
+ * {label, score} sorted by score (a flat list for a single input, read too), put back in label order: `labels`
+ * from the tokenizer folder's config.json or TEI's own `/info` id2label.
+ */
+export function teiPredict(labels: string[]): RewardApi {
   return {
     name: 'predict',
     call: (pool, _model, inputs, extra, signal) =>
       pool.post('/predict', { inputs, raw_scores: true, ...extra }, (json) => {
-        const rows = arr(json, 'the answer')
+        const answer = arr(json, 'the answer')
+        const rows = answer.length && !Array.isArray(answer[0]) ? [answer] : answer
         if (rows.length !== inputs.length) throw new Error(`${rows.length} predictions for ${inputs.length} inputs`)
         return rows.map((row, i) => {
           const entries = arr(row, `prediction ${i}`).map((e, j) => obj(e, `prediction ${i}[${j}]`))
-          const names = labels ?? entries.map((e) => String(e.label)).sort()
-          return names.map((name) => {
+          if (entries.length !== labels.length) throw new Error(`prediction ${i} has ${entries.length} labels, the model ${labels.length} (${labels.join(', ')})`)
+          return labels.map((name) => {
             const hit = entries.find((e) => String(e.label) === name)
             if (!hit) throw new Error(`prediction ${i} has no label '${name}'`)
             return num(hit.score, `prediction ${i} '${name}'.score`)

@@ -26,15 +26,15 @@ t.test('echoed log-probs: token ids sum from the response start; element 0 is nu
   const lp = { token_logprobs: [null, -1, -2, -0.5, -0.25, -9], tokens: [], text_offset: [] }
   // ids [a b c d e] + 1 generated; response starts at index 3 → -0.5 + -0.25
   t.same(echoSum({ ids: [1, 2, 3, 4, 5], start: 3 }, lp, 0), { value: -0.75, tokens: 2 })
-  t.throws(() => echoSum({ ids: [1, 2, 3, 4, 5, 6, 7], start: 3 }, lp, 0), /echoed 6 tokens for a 7-token prompt/)
+  t.throws(() => echoSum({ ids: [1, 2, 3, 4, 5, 6, 7], start: 3 }, lp, 0), /echoed 6 tokens for a prompt of 7 tokens/)
 })
 
-t.test('echoed log-probs over text: offsets decide; a token across the boundary is response', async (t) => {
-  // "Q: hi\nA: yes no" — prompt "Q: hi\nA: y" ends mid-token? the response starts at char 9 ("yes no").
-  const text = 'Q: hi\nA: yes no'
+t.test('echoed log-probs over text: the boundary and count come from tokenising here, never from text_offset', async (t) => {
+  // vLLM's text_offset is a running sum of decoded token lengths (serving_completion.py): here deliberately not the
+  // characters' positions, and ignored. 8 prompt tokens, the response from token 5; the 9th value is generated.
   const lp = { tokens: ['Q', ':', ' hi', '\n', 'A', ': y', 'es', ' no', '!'], token_logprobs: [null, -1, -1, -1, -1, -0.5, -0.25, -0.125, -7], text_offset: [0, 1, 2, 5, 6, 7, 10, 12, 15] }
-  // ': y' spans 7..10 and crosses the start (9): counted. '!' at offset 15 = text length: generated, not counted.
-  t.same(echoSum({ text, startChar: 9 }, lp, 0), { value: -0.875, tokens: 3 })
+  t.same(echoSum({ text: 'Q: hi\nA: yes no', start: 5, count: 8 }, lp, 0), { value: -0.875, tokens: 3 })
+  t.throws(() => echoSum({ text: 'Q: hi\nA: yes no', start: 5, count: 6 }, lp, 0), /echoed 9 tokens for a prompt of 6 tokens as the \?tokenizer= folder tokenises it/)
 })
 
 t.test("vLLM prompt_logprobs: the entry keyed by each actual token id", async (t) => {
@@ -77,4 +77,47 @@ t.test('endpoints: comma lists and the endpoints option, /v1 folded, credentials
   t.throws(() => endpointsFrom('', {}, 'vllm'), { code: 'E_MODEL_SPEC', message: /needs a server URL/ })
   t.throws(() => endpointsFrom('localhost:8000', {}, 'vllm'), { code: 'E_MODEL_SPEC', message: /http/ })
   t.throws(() => endpointsFrom('http://user:sk-1@h:1', {}, 'vllm'), { code: 'E_MODEL_SPEC', message: /api_key_env/ })
+})
+
+t.test("each server's error shape reads into the message (vLLM flat and nested, FastAPI detail, TEI, plain text)", async (t) => {
+  const { requestJson } = await import('./request-json.ts')
+  const answer = (status: number, body: string, type = 'application/json') => async () => new Response(body, { status, headers: { 'content-type': type } })
+  const cases: [string, number, string, string | undefined, RegExp][] = [
+    ['vLLM < 0.10.1', 400, JSON.stringify({ object: 'error', message: "This model's maximum context length is 512 tokens.", type: 'BadRequestError', param: null, code: 400 }), undefined, /HTTP 400 \(This model's maximum context length is 512 tokens\.\)/],
+    ['vLLM ≥ 0.10.1', 400, JSON.stringify({ error: { message: 'Task classify is not supported', type: 'BadRequestError', param: null, code: 400 } }), undefined, /HTTP 400 \(Task classify is not supported\)/],
+    ['FastAPI route', 404, JSON.stringify({ detail: 'Not Found' }), undefined, /HTTP 404 \(Not Found\)/],
+    ['FastAPI validation', 422, JSON.stringify({ detail: [{ loc: ['body', 'input'], msg: 'Field required' }] }), undefined, /HTTP 422 \(.*Field required/],
+    ['TEI', 422, JSON.stringify({ error: 'Input validation error: `inputs` must have less than 512 tokens. Given: 600', error_type: 'Validation' }), undefined, /HTTP 422 \(Input validation error: `inputs` must have less than 512 tokens\. Given: 600\)/],
+    ['axum rejection', 422, 'Failed to deserialize the JSON body into the target type: inputs: invalid length 3', 'text/plain', /HTTP 422 \(Failed to deserialize the JSON body .*invalid length 3\)/],
+  ]
+  for (const [what, status, body, type, want] of cases)
+    await t.rejects(requestJson(answer(status, body, type), 'http://x/p', { method: 'POST', body: {}, timeoutMs: 1000 }), { message: want }, what)
+})
+
+t.test('a refusal every input shares stops the run; distinct per-input errors stay per item; 404 always stops', async (t) => {
+  const all = (msg: string) => async () => { throw new HttpFailure('status', `POST /pooling: HTTP 400 (${msg})`, 400) }
+  await t.rejects(callInBatches([1, 2, 3], 3, all('unsupported input type')), { code: 'E_HTTP_SERVER', message: /refuses these requests: POST \/pooling: HTTP 400 \(unsupported input type\)/ })
+  const perInput = await callInBatches([1, 2, 3], 3, async (b: number[]) => {
+    if (b.length > 1 || b[0] !== 2) throw new HttpFailure('status', `POST /pooling: HTTP 400 (input ${b.join(',')} has ${100 * b[0]} tokens, more than 150)`, 400)
+    return [{ value: 2 }]
+  })
+  t.same(perInput.map((r) => ('value' in r ? r.value : r.error.code)), ['E_HTTP_400', 2, 'E_HTTP_400'])
+  await t.rejects(callInBatches([1], 1, async () => { throw new HttpFailure('status', 'POST /pooling: HTTP 404 (Not Found)', 404) }), { code: 'E_HTTP_SERVER', message: /404/ })
+})
+
+t.test('vLLM versions pick the fields that turn the activation off, or refuse', async (t) => {
+  const { poolingAttempts, parseVersion } = await import('./vllm-dialect.ts')
+  t.same(parseVersion('0.11.1rc2.dev3+g1234'), [0, 11, 1])
+  t.same(parseVersion('v0.10.2'), [0, 10, 2])
+  t.equal(parseVersion('unknown'), null)
+  const warn: string[] = []
+  t.same(poolingAttempts('0.11.1', 'pooling', (m) => warn.push(m)).map((a) => a.params), [{ task: 'classify', use_activation: false }, { task: 'token_classify', use_activation: false }])
+  t.same(poolingAttempts('0.12.0', 'classify', (m) => warn.push(m)).map((a) => [a.path, a.params]), [['/classify', { use_activation: false }]])
+  t.same(poolingAttempts('0.11.0', 'pooling', (m) => warn.push(m)).map((a) => [a.path, a.params]), [['/classify', { activation: false }], ['/pooling', { softmax: false }]])
+  t.same(poolingAttempts('0.10.1', 'classify', (m) => warn.push(m)).map((a) => a.path), ['/classify', '/pooling'])
+  t.equal(warn.length, 0)
+  t.throws(() => poolingAttempts('0.10.0', 'pooling', () => {}), { code: 'E_HTTP_SERVER', message: /vLLM 0\.10\.0 applies the model's activation/ })
+  t.throws(() => poolingAttempts('0.8.5', 'classify', () => {}), { code: 'E_HTTP_SERVER' })
+  poolingAttempts(null, 'pooling', (m) => warn.push(m))
+  t.match(warn[0], /version is unknown/)
 })

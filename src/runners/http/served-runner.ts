@@ -1,3 +1,4 @@
+import { RmbenchError } from '../../errors.ts'
 import { hashOf, sha256, stableStringify } from '../../util/hash.ts'
 import { choiceOption, intOption } from '../option-values.ts'
 import { chunkSize } from '../../util/chunk-size.ts'
@@ -7,7 +8,8 @@ import { callInBatches } from './batched-calls.ts'
 import { askChat, labelLogprob, type ChatAnswer } from './chat-judge.ts'
 import { completionLogprobs, type LmInput } from './completion-logprobs.ts'
 import type { ReplicaPool } from './replica-pool.ts'
-import { classifyApi, logitsReader, poolingApi, type RewardApi, type RewardInput } from './reward-apis.ts'
+import { logitsReader, vllmRewardApi, type RewardInput } from './reward-apis.ts'
+import { poolingAttempts } from './vllm-dialect.ts'
 import { openAiServerInfo } from './server-info.ts'
 import { ENCODER_OPTIONS, servedEncoding, type ServedEncoding } from './served-encoder.ts'
 import { TOKENIZER_LIBRARY } from '../tokenizer-file.ts'
@@ -23,7 +25,6 @@ const APIS = {
 } as const
 type ApiName = keyof typeof APIS
 
-const REWARD_APIS: Record<string, RewardApi> = { pooling: poolingApi, classify: classifyApi }
 
 /** How many of the run's chunks in flight keep every replica's request slots full. */
 export function parallelChunks(pool: ReplicaPool, batchSize: number): number {
@@ -38,10 +39,11 @@ async function rewardInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<
 
 /** Log-likelihood inputs: ids with the response's first token, or the text with its first response character. */
 async function lmInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<LmInput[]> {
-  if (e.inputs === 'tokens') return Promise.all(batch.map((r) => e.enc.encodeLm(r)))
-  return batch.map((r) => {
-    const { promptText, full } = e.enc.renderLm(r)
-    return { text: full, startChar: promptText.length }
+  const encoded = await Promise.all(batch.map((r) => e.enc.encodeLm(r)))
+  if (e.inputs === 'tokens') return encoded
+  return batch.map((r, i) => {
+    if (encoded[i].truncated) throw new RmbenchError('E_MODEL_SPEC', `inputs=text cannot send a conversation longer than max_length=${e.enc.settings.maxLength} tokens (the server would see all of it): use inputs=tokens, or a larger max_length.`, { option: 'inputs' })
+    return { text: e.enc.renderLm(r).full, start: encoded[i].start, count: encoded[i].ids.length }
   })
 }
 
@@ -75,6 +77,8 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
       const info = {
         runner: name,
         api,
+        // The route and fields that gave raw logits, found on the first batch (vllm-dialect.ts).
+        pooling: null as string | null,
         servedModel: server.model,
         servedModelRoot: server.root,
         serverVersion: server.version,
@@ -101,13 +105,15 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
         sizeOf: requestChars,
       }
       if (kind === 'reward') {
-        const rapi = REWARD_APIS[api]
+        const rapi = vllmRewardApi(poolingAttempts(server.version, api as 'pooling' | 'classify', ctx.warn), (a) => (info.pooling = a.describe))
         // Text inputs were rendered with the template's own special tokens; the server must not add them again.
         const extra = encoding!.inputs === 'text' ? { add_special_tokens: encoding!.enc.settings.addSpecialTokens } : {}
         runner.reward = async (batch, signal) => callInBatches(await rewardInputs(encoding!, batch), batchSize, async (part) => (await rapi.call(pool, server.model, part, extra, signal)).map(read))
       } else if (kind === 'logprob') {
         const mode = api === 'prompt_logprobs' ? 'prompt_logprobs' : 'echo'
-        runner.logprob = async (batch, signal) => callInBatches(await lmInputs(encoding!, batch), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal))
+        // vLLM's CompletionRequest takes add_special_tokens (default true): a text whose template wrote BOS must not get a second.
+        const extra = name === 'vllm' && encoding!.inputs === 'text' ? { add_special_tokens: encoding!.enc.settings.addSpecialTokens } : {}
+        runner.logprob = async (batch, signal) => callInBatches(await lmInputs(encoding!, batch), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal, extra))
       } else {
         // Both labels of one prompt come as two requests: ask the judge once per prompt.
         const asked = new Map<string, Promise<ChatAnswer>>()

@@ -43,12 +43,19 @@ export async function openAiServerInfo(pool: ReplicaPool, wanted: string | undef
   return { version, model: pick.id, root: pick.root, models: ids }
 }
 
-/** TEI's `GET /info`: model id, revision and server version. */
-export async function teiServerInfo(pool: ReplicaPool): Promise<ServerInfo & { sha: string | null }> {
+/**
+ * TEI's `GET /info` (router/src/lib.rs `Info`, v0.6–v1.9.3): model id, revision, server version, and for a
+ * classifier or reranker its labels in id order (`model_type: {classifier|reranker: {id2label}}`).
+ */
+export async function teiServerInfo(pool: ReplicaPool): Promise<ServerInfo & { sha: string | null; id2label: Record<string, string> | null; modelType: string | null }> {
   try {
     return await pool.get('/info', (json) => {
       const o = obj(json, 'the answer')
-      return { version: typeof o.version === 'string' ? o.version : null, model: String(o.model_id), root: null, models: [String(o.model_id)], sha: typeof o.model_sha === 'string' ? o.model_sha : null }
+      const type = o.model_type && typeof o.model_type === 'object' ? (o.model_type as Record<string, unknown>) : {}
+      const kind = Object.keys(type)[0] ?? null
+      const head = kind && type[kind] && typeof type[kind] === 'object' ? (type[kind] as { id2label?: unknown }) : {}
+      const id2label = head.id2label && typeof head.id2label === 'object' ? Object.fromEntries(Object.entries(head.id2label as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : null
+      return { version: typeof o.version === 'string' ? o.version : null, model: String(o.model_id), root: null, models: [String(o.model_id)], sha: typeof o.model_sha === 'string' ? o.model_sha : null, id2label, modelType: kind }
     })
   } catch (e) {
     return unreachable(pool, e)

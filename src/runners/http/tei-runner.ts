@@ -1,3 +1,4 @@
+import { RmbenchError } from '../../errors.ts'
 import { hashOf } from '../../util/hash.ts'
 import { boolOption, intOption } from '../option-values.ts'
 import { requestChars } from '../request-size.ts'
@@ -30,8 +31,14 @@ export const teiRunner: RunnerFactory = {
     const encoding = dir ? servedEncoding(dir, options, `tei:${target}`, 'pair') : null
     const batchSize = intOption(options, 'batch_size', 16)
     const label = options.label === undefined ? undefined : String(options.label)
-    const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
-    const labels = Object.keys(id2label).length ? Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]) : null
+    if (server.modelType !== null && server.modelType !== 'classifier' && server.modelType !== 'reranker')
+      throw new RmbenchError('E_HTTP_SERVER', `${pool.endpoints[0]} serves ${server.model} as a${server.modelType === 'embedding' ? 'n' : ''} ${server.modelType} model; /predict needs a sequence classifier (a reward model's *ForSequenceClassification head).`, { endpoint: pool.endpoints[0] })
+    // Label order: the tokenizer folder's config.json, else TEI's own /info (its id2label, in id order).
+    const folderLabels = (encoding?.folder.config.id2label as Record<string, string> | undefined) ?? null
+    const id2label = folderLabels && Object.keys(folderLabels).length ? folderLabels : server.id2label
+    if (!id2label || !Object.keys(id2label).length)
+      throw new RmbenchError('E_HTTP_SERVER', `${pool.endpoints[0]}: GET /info names no labels for ${server.model} and no ?tokenizer= folder gives its config.json: cannot tell which score is which.`, { endpoint: pool.endpoints[0] })
+    const labels = Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k])
     const api = teiPredict(labels)
     const truncate = boolOption(options, 'truncate', false)!
     const read = logitsReader(id2label, label)
@@ -48,11 +55,17 @@ export const teiRunner: RunnerFactory = {
       tokenizerHash: encoding?.enc.tokenizerHash ?? null,
       maxLength: null,
       inputs: pairMode ? 'text pair' : 'text',
+      labelOrder: folderLabels && Object.keys(folderLabels).length ? 'config.json' : 'GET /info',
       revision: options.revision === undefined ? server.sha : String(options.revision),
       reward: label ?? 'the only logit, or log-odds of two',
     }
-    const toInput = (r: RewardRequest): RewardInput =>
-      pairMode ? [r.prompt.map((m) => m.content).join('\n\n'), r.response] : encoding!.enc.render(r)!
+    // Every input is a sequence: [text] or [prompt, response]. An empty response is sent as the prompt alone, as the
+    // local runner encodes it (transformers' unbatched tokenizer(prompt, "") drops an empty second text).
+    const toInput = (r: RewardRequest): RewardInput => {
+      if (!pairMode) return [encoding!.enc.render(r)!]
+      const prompt = r.prompt.map((m) => m.content).join('\n\n')
+      return r.response === '' ? [prompt] : [prompt, r.response]
+    }
     return {
       id: server.model.split('/').pop()!.replace(/[^\w.-]+/g, '-'),
       fingerprint: hashOf({ runner: 'tei', model: server.model, revision: info.revision, template: info.templateHash ?? 'pair', label: label ?? null, truncate }),

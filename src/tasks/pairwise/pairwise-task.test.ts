@@ -65,3 +65,19 @@ t.test('row keeps the margin', async (t) => {
 t.test("unknown section in section_weights is a coded error", async (t) => {
   t.throws(() => pairwiseTask.check!(suite({ sections: { A: ['a'] }, section_weights: { Z: 1 } })), { code: 'E_SUITE_SCHEMA' })
 })
+
+t.test("a section whose every pair failed is reported not measured, not taken for a typo (the mean statistic too)", async (t) => {
+  const examples = [ex('1', 'a'), ex('2', 'a'), ex('3', 'b')]
+  const scores = new Map([['1', { 'chosen/0': 2, 'rejected/0': 1 }], ['2', { 'chosen/0': 0, 'rejected/0': 1 }]]) // 3 (subset b) failed
+  const spec = suite({ sections: { A: ['a'], B: ['b'] } })
+  const m = pairwiseTask.metrics(examples, scores, spec)
+  t.equal(m['section/A'].value, 0.5)
+  t.notOk(m['section/B'], 'B is not measured')
+  t.match(m.score.label, /partial: B not measured/)
+  const stat = pairwiseTask.meanStatistic!(examples, scores, spec)!
+  // One stratum (a, 2 pairs, credit sum 1), as a bootstrap draw gives it: B is absent, not an error.
+  const drawn = stat.combine([Float64Array.of(1)] as never, Float64Array.of(2) as never)
+  t.equal(drawn['section/A'], 0.5)
+  t.equal(drawn['section/B'], undefined)
+  t.throws(() => pairwiseTask.metrics(examples, scores, suite({ sections: { A: ['a'], C: ['c'] } })), { code: 'E_SUITE_SCHEMA', message: /names subset 'c', which is not in the data/ }, 'a subset absent from the data is still a typo')
+})

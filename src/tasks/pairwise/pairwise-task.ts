@@ -43,8 +43,12 @@ function standardError(sum: number, sumSq: number, n: number): number {
   return Math.sqrt(Math.max(0, sumSq / n - m * m) / n)
 }
 
-/** Every pairwise metric from per-group credit sums (no per-pair rows needed: a streamed run keeps only sums). */
-export function pairwiseMetricsFromSums(sums: CreditSums, suite: SuiteSpec): Metrics {
+/**
+ * Every pairwise metric from per-group credit sums (no per-pair rows needed: a streamed run keeps only sums).
+ * `dataSubsets`: every subset of the data, scored or not — a section's subset whose pairs all failed is reported as
+ * not measured, not taken for a typo.
+ */
+export function pairwiseMetricsFromSums(sums: CreditSums, suite: SuiteSpec, dataSubsets?: Set<string>): Metrics {
   let s = 0
   let ss = 0
   let n = 0
@@ -53,7 +57,7 @@ export function pairwiseMetricsFromSums(sums: CreditSums, suite: SuiteSpec): Met
     ss += g.ss
     n += g.n
   }
-  return n === 0 ? {} : pairwiseMetrics(accuracyFromSums(sums), { value: s / n, n, se: standardError(s, ss, n) }, suite)
+  return n === 0 ? {} : pairwiseMetrics(accuracyFromSums(sums), { value: s / n, n, se: standardError(s, ss, n) }, suite, dataSubsets)
 }
 
 /** Whether the suite scores fewer rows than its data holds (a limit or sample), so a subset may be absent by design. */
@@ -68,14 +72,15 @@ function limited(suite: SuiteSpec): boolean {
  * the sections are the 'rewardbench' preset, whose data may hold only some of its subsets; then the section is
  * labelled partial. Sections that measure nothing at all are an error, never a silent fall back to accuracy.
  */
-function checkSections(acc: Record<string, unknown>, suite: SuiteSpec, sections: Sections): Record<string, string[]> {
+function checkSections(acc: Record<string, unknown>, suite: SuiteSpec, sections: Sections, dataSubsets?: Set<string>): Record<string, string[]> {
   const present = Object.keys(acc)
   const missing: Record<string, string[]> = {}
   for (const [name, spec] of Object.entries(sections)) {
     const absent = (Array.isArray(spec) ? spec : Object.keys(spec)).filter((s) => acc[s] === undefined)
     if (!absent.length) continue
-    if (suite.sections !== 'rewardbench' && !limited(suite))
-      throw new RmbenchError('E_SUITE_SCHEMA', `sections.${name} names subset '${absent[0]}', which is not in the data.${didYouMean(absent[0], present)} The data's subsets: ${present.slice(0, 20).join(', ')}${present.length > 20 ? ', …' : ''}.`, { section: name, subset: absent[0] })
+    const typo = absent.find((s) => !dataSubsets?.has(s))
+    if (typo !== undefined && suite.sections !== 'rewardbench' && !limited(suite))
+      throw new RmbenchError('E_SUITE_SCHEMA', `sections.${name} names subset '${typo}', which is not in the data.${didYouMean(typo, present)} The data's subsets: ${present.slice(0, 20).join(', ')}${present.length > 20 ? ', …' : ''}.`, { section: name, subset: typo })
     missing[name] = absent
   }
   const measured = Object.entries(sections).filter(([name, spec]) => (missing[name]?.length ?? 0) < (Array.isArray(spec) ? spec.length : Object.keys(spec).length))
@@ -85,7 +90,7 @@ function checkSections(acc: Record<string, unknown>, suite: SuiteSpec, sections:
 }
 
 /** Overall accuracy, subset accuracies, sections and score from per-subset accuracies. */
-function pairwiseMetrics(acc: Record<string, { value: number; n: number; se?: number }>, total: { value: number; n: number; se?: number }, suite: SuiteSpec): Metrics {
+function pairwiseMetrics(acc: Record<string, { value: number; n: number; se?: number }>, total: { value: number; n: number; se?: number }, suite: SuiteSpec, dataSubsets?: Set<string>): Metrics {
   const out: Metrics = { accuracy: total }
   for (const [g, v] of Object.entries(acc)) out[`accuracy/${g}`] = v
   const { sections, weights } = suiteSections(suite)
@@ -93,7 +98,7 @@ function pairwiseMetrics(acc: Record<string, { value: number; n: number; se?: nu
     out.score = { ...total, label: 'accuracy over all pairs (no sections declared)' }
     return out
   }
-  const missing = checkSections(acc, suite, sections)
+  const missing = checkSections(acc, suite, sections, dataSubsets)
   Object.assign(out, sectionScores(acc, sections, weights))
   const partial = Object.keys(missing).filter((name) => out[`section/${name}`])
   for (const name of partial) {
@@ -153,7 +158,7 @@ export const pairwiseTask: Task = {
       const s = scores.get(ex.id)
       if (s) addCredit(sums, ex.group, pairCredit(s['chosen/0'], s['rejected/0'], ties))
     }
-    return pairwiseMetricsFromSums(sums, suite)
+    return pairwiseMetricsFromSums(sums, suite, new Set(examples.map((ex) => ex.group)))
   },
   credit(_ex, s, suite) {
     return pairCredit(s['chosen/0'], s['rejected/0'], suite.score?.ties ?? 'wrong')
@@ -164,7 +169,7 @@ export const pairwiseTask: Task = {
     const groups = [...new Set(scored.map((ex) => ex.group))].sort((a, b) => a.localeCompare(b))
     const index = new Map(groups.map((g, i) => [g, i]))
     const credit = Float64Array.from(scored, (ex) => pairCredit(scores.get(ex.id)!['chosen/0'], scores.get(ex.id)!['rejected/0'], ties))
-    return pairwiseStatistic(groups, Int32Array.from(scored, (ex) => index.get(ex.group)!), credit, suite)
+    return pairwiseStatistic(groups, Int32Array.from(scored, (ex) => index.get(ex.group)!), credit, suite, new Set(examples.map((ex) => ex.group)))
   },
   marginLabel: 'chosen − rejected',
   outcome(ex, s, suite) {
@@ -177,8 +182,11 @@ export const pairwiseTask: Task = {
   },
 }
 
-/** The pairwise metrics as a mean statistic over per-pair credits, stratified by group (groups sorted by name). */
-export function pairwiseStatistic(groups: string[], strata: Int32Array, credit: Float64Array, suite: SuiteSpec): MeanStatistic {
+/**
+ * The pairwise metrics as a mean statistic over per-pair credits, stratified by group (groups sorted by name);
+ * `dataSubsets` as for pairwiseMetricsFromSums.
+ */
+export function pairwiseStatistic(groups: string[], strata: Int32Array, credit: Float64Array, suite: SuiteSpec, dataSubsets?: Set<string>): MeanStatistic {
   return {
     strata,
     values: [credit],
@@ -191,7 +199,7 @@ export function pairwiseStatistic(groups: string[], strata: Int32Array, credit: 
         s += sums[i][0]
         n += counts[i]
       })
-      return Object.fromEntries(Object.entries(pairwiseMetrics(acc, { value: s / n, n }, suite)).map(([k, v]) => [k, v.value]))
+      return Object.fromEntries(Object.entries(pairwiseMetrics(acc, { value: s / n, n }, suite, dataSubsets)).map(([k, v]) => [k, v.value]))
     },
   }
 }
