@@ -30,6 +30,17 @@ async function local(args: string[] = []): Promise<number[]> {
   return flat(out)
 }
 
+/**
+ * The run recorded exactly what the server answered, within 1e-9: the same set of numbers (`head` maps an answered
+ * row to its reward). Sets, since equal requests are asked once and their score is shared by every example.
+ */
+function asAnswered(t: T, got: number[], s: ModelServer, head: (row: number[]) => number = (r) => r[0]): void {
+  const a = [...new Set(got)].sort((x, y) => x - y)
+  const b = [...new Set(s.answered.map(head))].sort((x, y) => x - y)
+  const worst = a.length === b.length ? Math.max(...a.map((x, i) => Math.abs(x - b[i]))) : Infinity
+  t.ok(worst <= 1e-9, `the ${a.length} distinct recorded scores are the ${b.length} the server answered (max |Δ| ${worst})`)
+}
+
 function sameScores(t: T, got: number[], want: number[], scale = 1, what = ''): void {
   const worst = Math.max(...got.map((g, i) => Math.abs(g - scale * want[i])))
   t.ok(got.length === want.length && worst <= 1e-5, `${what}: ${got.length} scores equal the local runner's${scale !== 1 ? ` × ${scale}` : ''} (max |Δ| ${worst})`)
@@ -42,6 +53,7 @@ t.test('vLLM ≥ 0.11.1: /pooling task=classify with use_activation=false', asyn
   const r = await run(['--model', `vllm:${s.url}?${TOK}`, '--out', out])
   t.equal(r.code, 0, r.stderr)
   sameScores(t, flat(out), want, 1, 'pooling')
+  asAnswered(t, flat(out), s)
   t.equal(results(out).model.info.pooling, 'POST /pooling, task=classify, use_activation=false')
   t.equal(results(out).model.info.serverVersion, '0.11.2')
 })
@@ -53,6 +65,7 @@ t.test('vLLM ≥ 0.11.1, a reward-modeling head: classify refused, token_classif
   const r = await run(['--model', `vllm:${s.url}?${TOK}`, '--out', out])
   t.equal(r.code, 0, r.stderr)
   sameScores(t, flat(out), want, 1, 'token_classify')
+  asAnswered(t, flat(out), s)
   t.match(results(out).model.info.pooling, /task=token_classify, use_activation=false \(per-token output: the last token's row is the reward\)/)
   // api=classify has no other way: the refusal stops the run with the server's (nested, ≥ 0.10.1) message.
   const r2 = await run(['--model', `vllm:${s.url}?${TOK}&api=classify`, '--out', join(tmp(), 'x')])
@@ -67,6 +80,7 @@ t.test('vLLM 0.10.1–0.11.0: /classify with activation=false (use_activation wo
   const r = await run(['--model', `vllm:${s.url}?${TOK}`, '--out', out])
   t.equal(r.code, 0, r.stderr)
   sameScores(t, flat(out), want, 1, 'activation=false')
+  asAnswered(t, flat(out), s)
   t.match(results(out).model.info.pooling, /POST \/classify, activation=false \(vLLM 0\.10\.1–0\.11\.0\)/)
   // The hazard the version check avoids: this version drops use_activation and answers sigmoid(logit).
   const res = await fetch(`${s.url}/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'org/rm', input: [[5, 6, 7]], use_activation: false }) })
@@ -81,6 +95,7 @@ t.test('vLLM 0.10.x reward head: /classify refused, /pooling with softmax=false'
   const r = await run(['--model', `vllm:${s.url}?${TOK}`, '--out', out])
   t.equal(r.code, 0, r.stderr)
   sameScores(t, flat(out), want, 1, 'softmax=false')
+  asAnswered(t, flat(out), s)
   t.match(results(out).model.info.pooling, /POST \/pooling, softmax=false/)
 })
 
@@ -125,6 +140,7 @@ t.test('TEI: single texts batched as [[text]], pairs as [[q, r]], labels ordered
   const r = await run(['--model', `tei:${two.url}`, '--out', out])
   t.equal(r.code, 0, r.stderr)
   sameScores(t, flat(out), pair, 2, 'two labels in /info order')
+  asAnswered(t, flat(out), two, (r) => r[1] - r[0])
   t.equal(results(out).model.info.labelOrder, 'GET /info')
   // The rule the batch form avoids: a list whose first element is a string is one input (three strings: 422).
   const post = (inputs: unknown) => fetch(`${s.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs, raw_scores: true }) })
@@ -143,3 +159,27 @@ t.test('TEI: an input over max_input_length fails alone (the batch is split), na
   t.match(failed[0].error.message, /must have less than 24 tokens\. Given: \d+/)
 })
 void localDir
+
+const DEBERTA = join(ROOT, '..', 'shared', 'data', 'reference-models', 'deberta-rm')
+t.test('TEI with the DeBERTa reference RM (WordPiece, token types): served text pairs score as the local runner', { skip: !existsSync(DEBERTA) && 'needs ../shared/data (absent)' }, async (t) => {
+  const want = join(tmp(), 'local')
+  t.equal((await run(['--model', `onnx:${DEBERTA}?template=pair&max_length=512`, '--out', want])).code, 0)
+  const s = await server(t, { flavor: 'tei', rm: DEBERTA, maxInputLength: 512 })
+  const out = join(tmp(), 'o')
+  const r = await run(['--model', `tei:${s.url}`, '--out', out])
+  t.equal(r.code, 0, r.stderr)
+  const got = flat(out)
+  const ref = flat(want)
+  const worst = Math.max(...got.map((g, i) => Math.abs(g - ref[i]) / Math.max(1, Math.abs(ref[i]))))
+  t.ok(got.length === ref.length && worst <= 1e-4, `${got.length} scores, max relative |Δ| ${worst.toExponential(2)}`)
+})
+
+t.test("log-probs: a prompt with no room for the one generated token beside max_model_len fails alone, named, never sent", async (t) => {
+  const s = await server(t, { rm: undefined, lm: join(ROOT, 'fixtures/tiny-lm-policy'), name: 'tiny-lm-policy', maxModelLen: 40 })
+  const out = join(tmp(), 'o')
+  const r = await cliAsync(['run', 'suites/ranking-accuracy-mini', '--model', `vllm:${s.url}?tokenizer=fixtures/tiny-lm-policy&api=completions`, '--lm', 'ref=onnx:fixtures/tiny-lm-ref', '--out', out, '-q'])
+  const failed = rows(out).filter((x) => x.error)
+  t.ok(failed.length > 0 && failed.length < rows(out).length, `${failed.length} of ${rows(out).length} examples failed (exit ${r.code})`)
+  t.ok(failed.every((x) => /E_TOO_LONG/.test(JSON.stringify(x.error))), 'each as E_TOO_LONG, not the server\'s 400')
+  t.match(JSON.stringify(failed[0].error), /leave no room for the one generated token .*max_model_len is 40/)
+})

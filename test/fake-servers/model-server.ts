@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { join } from 'node:path'
-import { Template } from '@huggingface/jinja'
-import type { Tokenizer } from 'tokenizers'
-import * as ort from 'onnxruntime-node'
-import { loadTokenizer } from '../../src/runners/tokenizer-file.ts'
+import { forward, load, logSoftmax, tokenTexts, type Loaded } from './fixture-models.ts'
 import { TeiReject, teiError, teiInputs, teiTooLong } from './tei-rules.ts'
 import { activate, activationApplies, NOT_FOUND, poolingTask, runningOffsets, version, vllmError, type Version } from './vllm-rules.ts'
 
@@ -23,50 +18,7 @@ export interface FaultPlan { rate: number; kinds: FaultKind[]; seed?: number; sl
  */
 export interface ModelServerOptions {
   rm?: string; lm?: string; name?: string; flavor?: 'vllm' | 'tei'; faults?: FaultPlan; apiKey?: string; delayMs?: number
-  version?: string; head?: 'classifier' | 'reward'; noVersion?: boolean; twoLabels?: boolean; maxInputLength?: number
-}
-
-interface Loaded { session: ort.InferenceSession; tok: Tokenizer; template: Template | null; names: string[]; id2label: Record<string, string> }
-
-async function load(dir: string): Promise<Loaded> {
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'))
-  const cfg = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'))
-  // vLLM (through transformers' fast tokenizers) and TEI both tokenise with Rust tokenizers.
-  const tok = loadTokenizer(join(dir, 'tokenizer.json'))
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
-  return { session, tok, template: typeof cfg.chat_template === 'string' ? new Template(cfg.chat_template) : null, names: [...session.inputNames], id2label: config.id2label ?? {} }
-}
-
-/** Each id's text alone, as the servers decode a single token. */
-async function tokenTexts(tok: Tokenizer, ids: number[]): Promise<Map<number, string>> {
-  const unique = [...new Set(ids)]
-  const texts = await tok.decodeBatch(unique.map((id) => [id]), false)
-  return new Map(unique.map((id, i) => [id, texts[i]]))
-}
-
-const i64 = (a: number[]) => new ort.Tensor('int64', BigInt64Array.from(a, BigInt), [1, a.length])
-
-/** Runs one unpadded sequence (batch 1), the way a server that schedules sequences independently would. */
-async function forward(m: Loaded, ids: number[]): Promise<ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {}
-  for (const n of m.names) {
-    if (n === 'input_ids') feeds[n] = i64(ids)
-    else if (n === 'attention_mask') feeds[n] = i64(ids.map(() => 1))
-    else if (n === 'token_type_ids') feeds[n] = i64(ids.map(() => 0))
-    else if (n === 'position_ids') feeds[n] = i64(ids.map((_, i) => i))
-    else throw new Error(`fake server cannot feed ${n}`)
-  }
-  const out = await m.session.run(feeds)
-  return out.logits ?? Object.values(out)[0]
-}
-
-function logSoftmax(row: Float32Array): Float64Array {
-  let max = -Infinity
-  for (const x of row) max = Math.max(max, x)
-  let z = 0
-  for (const x of row) z += Math.exp(x - max)
-  const lz = Math.log(z) + max
-  return Float64Array.from(row, (x) => x - lz)
+  version?: string; head?: 'classifier' | 'reward'; noVersion?: boolean; twoLabels?: boolean; maxInputLength?: number; maxModelLen?: number
 }
 
 function rng(seed: number): () => number {
@@ -90,6 +42,8 @@ export class ModelServer {
   url = ''
   /** Requests by path, and faults injected by kind. */
   readonly stats = { requests: 0, byPath: {} as Record<string, number>, faults: {} as Record<string, number> }
+  /** Every score row the server answered (after its activation rule), to check a run records exactly these. */
+  readonly answered: number[][] = []
   /** Authorization headers seen (to check a key is sent). */
   readonly auth: (string | undefined)[] = []
   private server?: Server
@@ -172,7 +126,7 @@ export class ModelServer {
     const body = raw ? JSON.parse(raw) : {}
     if (this.o.flavor === 'tei') return this.tei(res, path, name, body)
     const v = version(this.o.version ?? '0.11.2')
-    if (path === '/v1/models') return this.json(res, 200, { object: 'list', data: [{ id: name, object: 'model', root: `org/${name}`, max_model_len: 512 }] })
+    if (path === '/v1/models') return this.json(res, 200, { object: 'list', data: [{ id: name, object: 'model', root: `org/${name}`, max_model_len: this.o.maxModelLen ?? 512 }] })
     // api_server.py `show_version`; a proxy in front may not route it.
     if (path === '/version' && !this.o.noVersion) return this.json(res, 200, { version: this.o.version ?? '0.11.2' })
     if (path === '/pooling' && this.rm) {
@@ -184,7 +138,14 @@ export class ModelServer {
     if (path === '/classify' && this.rm && (this.o.head ?? 'classifier') === 'classifier')
       return this.json(res, 200, { object: 'list', data: await this.pool(v, body, '/classify', 'sequence', (probs, i) => ({ index: i, label: 'LABEL_0', probs, num_classes: (probs as number[]).length })) })
     if (path === '/classify' && this.rm) return this.json(res, 400, vllmError(v, 400, 'Task classify is not supported by this model.'))
-    if (path === '/v1/completions' && this.lm) return this.json(res, 200, await this.completions(body))
+    if (path === '/v1/completions' && this.lm) {
+      try {
+        return this.json(res, 200, await this.completions(body))
+      } catch (e) {
+        if ((e as { status?: number }).status !== 400) throw e
+        return this.json(res, 400, vllmError(v, 400, (e as Error).message))
+      }
+    }
     if (path === '/v1/chat/completions' && this.lm) return this.json(res, 200, await this.chat(body))
     this.json(res, 404, NOT_FOUND)
   }
@@ -211,13 +172,15 @@ export class ModelServer {
     }
     const out: object[][] = []
     for (const seq of parsed.sequences) {
-      const ids = (await (seq.length === 1 ? this.rm!.tok.encode(seq[0]) : this.rm!.tok.encode(seq[0], seq[1]))).getIds()
+      const enc = await (seq.length === 1 ? this.rm!.tok.encode(seq[0]) : this.rm!.tok.encode(seq[0], seq[1]))
+      const ids = enc.getIds()
       if (ids.length > max && body.truncate !== true) {
         const err = teiTooLong(ids.length, max)
         return this.json(res, err.status, err.body) // server.rs: the first failing input fails the batch
       }
-      const scores = this.headLogits(await this.rewardLogits(ids.slice(0, max)))
+      const scores = this.headLogits(await this.rewardLogits(ids.slice(0, max), enc.getTypeIds().slice(0, max)))
       const shown = body.raw_scores === true ? scores : activate(scores)
+      this.answered.push(shown)
       // server.rs `predict`: predictions sorted by score, highest first.
       out.push(shown.map((score, k) => ({ score, label: labels[k] })).sort((a, b) => b.score - a.score))
     }
@@ -240,8 +203,8 @@ export class ModelServer {
     return typeof x === 'string' ? (await m.tok.encode(x, null, { addSpecialTokens: special })).getIds() : x
   }
 
-  private async rewardLogits(ids: number[]): Promise<number[]> {
-    const t = await forward(this.rm!, ids)
+  private async rewardLogits(ids: number[], typeIds?: number[]): Promise<number[]> {
+    const t = await forward(this.rm!, ids, typeIds)
     return Array.from(t.data as Float32Array)
   }
 
@@ -256,18 +219,24 @@ export class ModelServer {
       const ids = await this.ids(this.rm!, x, body.add_special_tokens ?? true)
       const logits = this.headLogits(await this.rewardLogits(ids))
       const row = activationApplies(v, body as Record<string, unknown>, route) ? activate(logits) : logits
+      this.answered.push(row)
       out.push(shape(rows === 'sequence' ? row : [...ids.slice(1).map(() => row.map(() => 0)), row], i))
     }
     return out
   }
 
-  private async completions(body: { prompt: unknown; echo?: boolean; logprobs?: number; prompt_logprobs?: number }): Promise<object> {
+  private async completions(body: { prompt: unknown; echo?: boolean; logprobs?: number; prompt_logprobs?: number; max_tokens?: number }): Promise<object> {
     const m = this.lm!
     const prompts = (typeof body.prompt === 'string' || typeof (body.prompt as unknown[])[0] === 'number' ? [body.prompt] : body.prompt) as (number[] | string)[]
     const choices: object[] = []
     let promptTokens = 0
     for (const [index, p] of prompts.entries()) {
       const ids = await this.ids(m, p)
+      // The prompt and the tokens asked for must fit max_model_len (the message as vLLM words it: vllm#12886).
+      const limit = this.o.maxModelLen ?? 512
+      const asked = Number(body.max_tokens ?? 16)
+      if (ids.length + asked > limit)
+        throw Object.assign(new Error(`This model's maximum context length is ${limit} tokens. However, you requested ${ids.length + asked} tokens (${ids.length} in the messages, ${asked} in the completion). Please reduce the length of the messages or completion.`), { status: 400 })
       promptTokens += ids.length
       const logits = await forward(m, ids)
       const V = logits.dims[2] as number

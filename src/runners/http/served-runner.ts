@@ -3,7 +3,7 @@ import { hashOf, sha256, stableStringify } from '../../util/hash.ts'
 import { choiceOption, intOption } from '../option-values.ts'
 import { chunkSize } from '../../util/chunk-size.ts'
 import { requestChars } from '../request-size.ts'
-import type { RewardRequest, Runner, RunnerFactory, RunnerOptions } from '../types.ts'
+import type { RewardRequest, Runner, RunnerFactory, RunnerOptions, Scored } from '../types.ts'
 import { callInBatches } from './batched-calls.ts'
 import { askChat, labelLogprob, type ChatAnswer } from './chat-judge.ts'
 import { completionLogprobs, type LmInput } from './completion-logprobs.ts'
@@ -113,7 +113,18 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
         const mode = api === 'prompt_logprobs' ? 'prompt_logprobs' : 'echo'
         // vLLM's CompletionRequest takes add_special_tokens (default true): a text whose template wrote BOS must not get a second.
         const extra = name === 'vllm' && encoding!.inputs === 'text' ? { add_special_tokens: encoding!.enc.settings.addSpecialTokens } : {}
-        runner.logprob = async (batch, signal) => callInBatches(await lmInputs(encoding!, batch), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal, extra))
+        runner.logprob = async (batch, signal) => {
+          const inputs = await lmInputs(encoding!, batch)
+          // The request generates one token (max_tokens: 1): a prompt without room for it beside max_model_len is
+          // refused by the server; say why here instead of sending it.
+          const room = server.maxModelLen ?? Infinity
+          const tooLong = (x: LmInput) => ('ids' in x ? x.ids.length : x.count) + 1 > room
+          const sent = await callInBatches(inputs.filter((x) => !tooLong(x)), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal, extra))
+          let k = 0
+          return inputs.map((x): Scored => tooLong(x)
+            ? { error: { code: 'E_TOO_LONG', message: `${'ids' in x ? x.ids.length : x.count} tokens leave no room for the one generated token a completions request needs (the server's max_model_len is ${room}): serve with a larger --max-model-len, or lower max_length.` } }
+            : sent[k++])
+        }
       } else {
         // Both labels of one prompt come as two requests: ask the judge once per prompt.
         const asked = new Map<string, Promise<ChatAnswer>>()

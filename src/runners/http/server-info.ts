@@ -4,8 +4,8 @@ import { HttpFailure } from './http-failure.ts'
 import { arr, obj } from './json-shape.ts'
 import type { ReplicaPool } from './replica-pool.ts'
 
-/** What a server says about itself, for provenance and the fingerprint. */
-export interface ServerInfo { version: string | null; model: string; root: string | null; models: string[] }
+/** What a server says about itself, for provenance and the fingerprint; `maxModelLen` where /v1/models lists it (vLLM). */
+export interface ServerInfo { version: string | null; model: string; root: string | null; models: string[]; maxModelLen?: number | null }
 
 /** Turns "cannot reach any replica" into a coded error that says what to check. */
 export function unreachable(pool: ReplicaPool, e: unknown): never {
@@ -19,11 +19,11 @@ export function unreachable(pool: ReplicaPool, e: unknown): never {
  * and picks the served model: the one named, or the only/first one listed.
  */
 export async function openAiServerInfo(pool: ReplicaPool, wanted: string | undefined, askVersion: boolean): Promise<ServerInfo> {
-  let list: { id: string; root: string | null }[]
+  let list: { id: string; root: string | null; maxModelLen: number | null }[]
   try {
     list = await pool.get('/v1/models', (json) => arr(obj(json, 'the answer').data, "'data'").map((m, i) => {
       const o = obj(m, `data[${i}]`)
-      return { id: String(o.id), root: typeof o.root === 'string' ? o.root : null }
+      return { id: String(o.id), root: typeof o.root === 'string' ? o.root : null, maxModelLen: Number.isInteger(o.max_model_len) ? Number(o.max_model_len) : null }
     }))
   } catch (e) {
     return unreachable(pool, e)
@@ -40,7 +40,7 @@ export async function openAiServerInfo(pool: ReplicaPool, wanted: string | undef
     if (wanted !== undefined && !ids.length) return { version, model: wanted, root: null, models: ids } // a proxy that lists nothing
     throw new RmbenchError('E_MODEL_SPEC', wanted === undefined ? `${pool.endpoints[0]} serves no models (GET /v1/models is empty).` : `model=${wanted}: ${pool.endpoints[0]} serves ${ids.join(', ')}.${didYouMean(wanted, ids)}`, { option: 'model' })
   }
-  return { version, model: pick.id, root: pick.root, models: ids }
+  return { version, model: pick.id, root: pick.root, models: ids, maxModelLen: pick.maxModelLen }
 }
 
 /**
