@@ -59,7 +59,10 @@ export class OnnxRunner implements Runner {
   /** The session's queue: chunks run whole and in the order they finished tokenising. */
   private turn: Promise<unknown> = Promise.resolve()
 
-  /** Tokenises a chunk (every request at once: the library spreads them over libuv's threads). */
+  /**
+   * Tokenises a chunk, every request at once (the library works on libuv's threads). One encode_batch call per
+   * chunk was measured no faster on the tiny bench model (1,027–1,174 ms against 1,043–1,050), so requests go one by one.
+   */
   private async encodeAll(batch: RewardRequest[], kind: 'reward'): Promise<Encoded[]>
   private async encodeAll(batch: RewardRequest[], kind: 'lm'): Promise<EncodedLm[]>
   private async encodeAll(batch: RewardRequest[], kind: 'reward' | 'lm'): Promise<Encoded[]> {
