@@ -73,6 +73,17 @@ export class ReplicaPool {
     return this.replicas.map((r) => r.url)
   }
 
+  /**
+   * Takes a refused request back out of the failure counts: a probe whose refusal was expected (a vLLM route or task
+   * this server lacks, tried while finding the one it has) is not a failure of the run.
+   */
+  forgetRefusal(failure: HttpFailure): void {
+    this.stats.failed = Math.max(0, this.stats.failed - 1)
+    const n = (this.stats.byKind[failure.code] ?? 0) - 1
+    if (n > 0) this.stats.byKind[failure.code] = n
+    else delete this.stats.byKind[failure.code]
+  }
+
   /** POSTs `body` to `path` on some replica and returns what `read` makes of the JSON; throws the last failure once retries are spent. */
   post<T>(path: string, body: unknown, read: (json: unknown) => T, signal?: AbortSignal): Promise<T> {
     return this.send('POST', path, body, read, signal)

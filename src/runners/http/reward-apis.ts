@@ -48,6 +48,7 @@ export function vllmRewardApi(attempts: PoolingAttempt[], pinned: (a: PoolingAtt
           } catch (e) {
             if (!(e instanceof HttpFailure && e.kind === 'status' && unsupported(e.status, e.message))) throw e
             refusals.push(e.message)
+            pool.forgetRefusal(e)
           }
         }
         throw new RmbenchError('E_HTTP_SERVER', `the vLLM server refused every way rmbench asks a reward model for raw logits (${refusals.join('; ')}). Serve it as a pooling model (vllm serve <model> --runner pooling; --task reward or classify before 0.10.1) and check the URL and model name.`)

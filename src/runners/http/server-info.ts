@@ -32,7 +32,10 @@ export async function openAiServerInfo(pool: ReplicaPool, wanted: string | undef
   if (askVersion) {
     try {
       version = await pool.get('/version', (json) => String(obj(json, 'the answer').version))
-    } catch { /* older servers and proxies lack it: recorded as unknown */ }
+    } catch (e) {
+      // Older servers and proxies lack it: recorded as unknown, and not counted as a failed request.
+      if (e instanceof HttpFailure && e.kind === 'status') pool.forgetRefusal(e)
+    }
   }
   const ids = list.map((m) => m.id)
   const pick = wanted === undefined ? list[0] : list.find((m) => m.id === wanted)
