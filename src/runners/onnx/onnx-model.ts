@@ -9,6 +9,7 @@ import { ort, type OrtSession, type SessionFacts } from './ort-session.ts'
 import { responseLogprobs } from './logprob-scoring.ts'
 import type { Encoded, EncodedLm, RequestEncoder } from './request-encoder.ts'
 import { halfToFloat, type RewardHead } from './reward-head.ts'
+import { coveredMs, uncoveredMs } from '../../util/intervals.ts'
 
 /**
  * A local ONNX model as a runner. The session opens on the first batch, not before: a run whose scores all
@@ -17,8 +18,11 @@ import { halfToFloat, type RewardHead } from './reward-head.ts'
 export class OnnxRunner implements Runner {
   /** Tokens fed to session.run: real ones and padding (for the padding-waste figure of `npm run bench`). */
   readonly tokenCounts = { real: 0, padded: 0 }
-  /** Milliseconds from a chunk's first request sent to the tokenizer to its last one back, and in session.run. */
-  private readonly spent = { tokenizeMs: 0, sessionMs: 0 }
+  /**
+   * When each chunk was being tokenised and each batch ran in the session ([start, end] ms): the two overlap (a chunk
+   * is tokenised while the previous one runs), so tokenising's share of the time is what the session did not cover.
+   */
+  private readonly spans = { tokenize: [] as [number, number][], session: [] as [number, number][] }
   /** Local weights: a score is a pure function of the fingerprint and the text. */
   readonly cacheable = true
   readonly capabilities: Runner['capabilities']
@@ -70,7 +74,7 @@ export class OnnxRunner implements Runner {
     try {
       return await Promise.all(kind === 'lm' ? batch.map((r) => this.enc.encodeLm(r)) : batch.map((r) => this.enc.encode(r)))
     } finally {
-      this.spent.tokenizeMs += performance.now() - t0
+      this.spans.tokenize.push([t0, performance.now()])
     }
   }
 
@@ -153,9 +157,12 @@ export class OnnxRunner implements Runner {
     })
   }
 
-  /** Where scoring time went so far: tokenising and session.run (the rest is the run's own bookkeeping). */
+  /**
+   * Where scoring time went so far: session.run, and tokenising while no batch was running (tokenising that overlaps
+   * a running batch costs the run no time); the rest is the run's own bookkeeping.
+   */
   timings(): { tokenizeMs: number; sessionMs: number } {
-    return { tokenizeMs: Math.round(this.spent.tokenizeMs), sessionMs: Math.round(this.spent.sessionMs) }
+    return { tokenizeMs: Math.round(uncoveredMs(this.spans.tokenize, this.spans.session)), sessionMs: Math.round(coveredMs(this.spans.session)) }
   }
 
   private async run(s: OrtSession, feeds: Record<string, Tensor>): Promise<Tensor> {
@@ -169,7 +176,7 @@ export class OnnxRunner implements Runner {
         throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: onnxruntime rejected a token id (${msg.split('\n')[0]}). tokenizer.json likely does not belong to this model.`)
       throw new RmbenchError('E_MODEL_LOAD', `${this.folder.modelFile}: inference failed (${msg.split('\n')[0]}).`)
     } finally {
-      this.spent.sessionMs += performance.now() - t0
+      this.spans.session.push([t0, performance.now()])
     }
   }
 
