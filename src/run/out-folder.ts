@@ -92,7 +92,10 @@ export function claimOutDir(dir: string, owner: OutOwner, opts: { force?: boolea
     const other = held && ((held.suite !== undefined && held.suite !== owner.suite) || held.fingerprints.some((f) => f !== owner.fingerprint))
     if (other && !opts.force) {
       const what = `a run of suite '${held.suite ?? '?'}' with ${held.model ?? `model ${held.fingerprints.join(', ')}`}`
-      throw new RmbenchError('E_OUT_IN_USE', `${dir} holds ${what}, not of '${owner.suite}' with ${owner.model}; choose another --out, or pass --force to replace it.`, { dir })
+      // The same names can hide another model: the fingerprint (weights, tokenizer, template, options) is what differs.
+      const sameNames = held.suite === owner.suite && held.model === owner.model
+      const why = sameNames ? `, scored by another model under the same name (fingerprint ${held.fingerprints.join(', ')}, not ${owner.fingerprint}: other weights, tokenizer, template or options)` : `, not of '${owner.suite}' with ${owner.model}`
+      throw new RmbenchError('E_OUT_IN_USE', `${dir} holds ${what}${why}; choose another --out, or pass --force to replace it.`, { dir })
     }
     if (other) for (const name of readdirSync(dir)) if (name !== LOCK) rmSync(join(dir, name), { recursive: true, force: true })
     writeAtomic(join(dir, OWNER), JSON.stringify(owner, null, 2) + '\n')

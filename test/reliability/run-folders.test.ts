@@ -141,3 +141,19 @@ t.teardown(() => recordFigures('5 run folders and failures', {
   'OS and usage error cases': figures.osErrors,
   'failure-policy cases': figures.policies,
 }))
+
+t.test('the same suite and model name over another fingerprint is refused, and the message says the model changed', async (t) => {
+  const d = tmp()
+  const tok = join(d, 'tok')
+  mkdirSync(tok)
+  const json = readFileSync('fixtures/quickstart-rm/tokenizer.json', 'utf8')
+  writeFileSync(join(tok, 'tokenizer.json'), json)
+  const spec = `baseline:length?unit=tokens&tokenizer=${tok}`
+  const out = join(d, 'out')
+  t.equal(cli(['run', 'suites/quickstart', '--model', spec, '-q', '--out', out]).code, 0)
+  writeFileSync(join(tok, 'tokenizer.json'), json + '\n') // another file: another fingerprint, the same spec
+  const r = cli(['run', 'suites/quickstart', '--model', spec, '-q', '--out', out])
+  t.equal(r.code, 2)
+  t.match(r.stderr, /E_OUT_IN_USE: .* holds a run of suite 'quickstart' with baseline:length\?unit=tokens.*, scored by another model under the same name \(fingerprint [0-9a-f]+, not [0-9a-f]+: other weights, tokenizer, template or options\); choose another --out/)
+  t.notMatch(r.stderr, /not of 'quickstart' with baseline/)
+})
