@@ -39,13 +39,17 @@ async function rewardInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<
 
 /** Log-likelihood inputs: ids with the response's first token, or the text with its first response character. */
 async function lmInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<LmInput[]> {
-  const encoded = await Promise.all(batch.map((r) => e.enc.encodeLm(r)))
-  if (e.inputs === 'tokens') return encoded
-  return batch.map((r, i) => {
-    if (encoded[i].truncated) throw new RmbenchError('E_MODEL_SPEC', `inputs=text cannot send a conversation longer than max_length=${e.enc.settings.maxLength} tokens (the server would see all of it): use inputs=tokens, or a larger max_length.`, { option: 'inputs' })
-    return { text: e.enc.renderLm(r).full, start: encoded[i].start, count: encoded[i].ids.length }
-  })
+  if (e.inputs === 'tokens') return Promise.all(batch.map((r) => e.enc.encodeLm(r)))
+  return Promise.all(batch.map(async (r) => {
+    const texts = e.enc.renderLm(r)
+    const encoded = await e.enc.encodeLmTexts(texts)
+    if (encoded.truncated) throw new RmbenchError('E_MODEL_SPEC', `inputs=text cannot send a conversation longer than max_length=${e.enc.settings.maxLength} tokens (the server would see all of it): use inputs=tokens, or a larger max_length.`, { option: 'inputs' })
+    return { text: texts.full, start: encoded.start, count: encoded.ids.length }
+  }))
 }
+
+/** How many tokens a log-likelihood input holds. */
+const tokenCount = (x: LmInput) => ('ids' in x ? x.ids.length : x.count)
 
 /** Builds the `vllm:` or `openai:` factory; they differ in default API, which APIs exist, and the key's env var. */
 function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: ApiName, keyEnv: string): RunnerFactory {
@@ -118,11 +122,11 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
           // The request generates one token (max_tokens: 1): a prompt without room for it beside max_model_len is
           // refused by the server; say why here instead of sending it.
           const room = server.maxModelLen ?? Infinity
-          const tooLong = (x: LmInput) => ('ids' in x ? x.ids.length : x.count) + 1 > room
+          const tooLong = (x: LmInput) => tokenCount(x) + 1 > room
           const sent = await callInBatches(inputs.filter((x) => !tooLong(x)), batchSize, (part) => completionLogprobs(pool, server.model, part, mode, signal, extra))
           let k = 0
           return inputs.map((x): Scored => tooLong(x)
-            ? { error: { code: 'E_TOO_LONG', message: `${'ids' in x ? x.ids.length : x.count} tokens leave no room for the one generated token a completions request needs (the server's max_model_len is ${room}): serve with a larger --max-model-len, or lower max_length.` } }
+            ? { error: { code: 'E_TOO_LONG', message: `${tokenCount(x)} tokens leave no room for the one generated token a completions request needs (the server's max_model_len is ${room}): serve with a larger --max-model-len, or lower max_length.` } }
             : sent[k++])
         }
       } else {

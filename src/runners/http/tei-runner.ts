@@ -6,6 +6,7 @@ import type { RewardRequest, RunnerFactory } from '../types.ts'
 import { callInBatches } from './batched-calls.ts'
 import { logitsReader, teiPredict, type RewardInput } from './reward-apis.ts'
 import { teiServerInfo } from './server-info.ts'
+import { pairTexts } from '../onnx/request-encoder.ts'
 import { ENCODER_OPTIONS, servedEncoding } from './served-encoder.ts'
 import { endpointsFrom, POOL_OPTIONS, poolFrom, poolSummary, tokenizerDir } from './served-options.ts'
 import { parallelChunks } from './served-runner.ts'
@@ -59,12 +60,11 @@ export const teiRunner: RunnerFactory = {
       revision: options.revision === undefined ? server.sha : String(options.revision),
       reward: label ?? 'the only logit, or log-odds of two',
     }
-    // Every input is a sequence: [text] or [prompt, response]. An empty response is sent as the prompt alone, as the
-    // local runner encodes it (transformers' unbatched tokenizer(prompt, "") drops an empty second text).
+    // Every input is a sequence: [text] or [prompt, response], the pair as the local runner encodes it (pairTexts).
     const toInput = (r: RewardRequest): RewardInput => {
       if (!pairMode) return [encoding!.enc.render(r)!]
-      const prompt = r.prompt.map((m) => m.content).join('\n\n')
-      return r.response === '' ? [prompt] : [prompt, r.response]
+      const [prompt, response] = pairTexts(r)
+      return response === null ? [prompt] : [prompt, response]
     }
     return {
       id: server.model.split('/').pop()!.replace(/[^\w.-]+/g, '-'),

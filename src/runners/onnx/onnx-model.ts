@@ -115,7 +115,7 @@ export class OnnxRunner implements Runner {
     if (v === null) return
     const bad = e.ids.find((id) => id >= v || id < 0)
     if (bad !== undefined)
-      throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: the tokenizer produced id ${bad} ('${this.enc.tokenizer.idToToken(bad)}') but the model's vocabulary has ${v} entries. tokenizer.json does not belong to this model: use the tokenizer it was trained with.`, { dir: this.folder.dir })
+      throw new RmbenchError('E_VOCAB_MISMATCH', `${this.folder.dir}: the tokenizer produced id ${bad} ('${this.enc.idToToken(bad)}') but the model's vocabulary has ${v} entries. tokenizer.json does not belong to this model: use the tokenizer it was trained with.`, { dir: this.folder.dir })
   }
 
   /** Checks ids, sorts by length, runs length-homogeneous batches; `read` turns each batch's output into scores. */

@@ -28,7 +28,7 @@ export const DEFAULT_BATCH_TOKENS: Record<Device, number> = { cpu: 1024, cuda: 6
 function tokenId(folder: ModelFolder, enc: RequestEncoder, key: string): number | undefined {
   const v = folder.tokenizerConfig[key]
   const text = typeof v === 'string' ? v : (v as { content?: string } | undefined)?.content
-  return text === undefined ? undefined : (enc.tokenizer.tokenToId(text) ?? undefined)
+  return text === undefined ? undefined : enc.tokenToId(text)
 }
 
 /** The declared maximum: tokenizer's model_max_length when sane, else the position embeddings, else a fallback. */

@@ -86,6 +86,19 @@ export class RequestEncoder {
     return (this.cut ??= loadTokenizer(this.folder.tokenizerFile, this.setup({ maxLength: this.settings.maxLength, side: this.settings.truncationSide })))
   }
 
+  /**
+   * A token's id and an id's token, from whichever tokenizer is built already: truncation does not change the
+   * vocabulary, and a reward run builds only the truncating one (a second build of Llama's tokenizer.json is ~90 ms).
+   */
+  tokenToId(token: string): number | undefined {
+    return (this.cut ?? this.tokenizer).tokenToId(token) ?? undefined
+  }
+
+  /** See tokenToId. */
+  idToToken(id: number): string | null {
+    return (this.cut ?? this.tokenizer).idToToken(id)
+  }
+
   /** Whether a tokenizer has been built yet. */
   get built(): boolean {
     return this.cut !== null || this.whole !== null
@@ -103,7 +116,11 @@ export class RequestEncoder {
    * merges across the boundary belongs to the response, as offset-based rules say.
    */
   async encodeLm(req: RewardRequest): Promise<EncodedLm> {
-    const { promptText, full } = this.renderLm(req)
+    return this.encodeLmTexts(this.renderLm(req))
+  }
+
+  /** encodeLm's tokenising, for texts renderLm gave (a caller that also sends the text renders it once). */
+  async encodeLmTexts({ promptText, full }: { promptText: string; full: string }): Promise<EncodedLm> {
     const { maxLength, truncationSide, addSpecialTokens } = this.settings
     const tok = this.tokenizer
     const [p, all] = (await Promise.all([encodeText(tok, promptText, null, addSpecialTokens), encodeText(tok, full, null, addSpecialTokens)])).map((e) => e.getIds())
@@ -133,10 +150,10 @@ export class RequestEncoder {
     return this.encoded(await encodeText(this.truncating, ...this.inputOf(req), this.settings.addSpecialTokens))
   }
 
-  /** What the tokenizer is given for a request: the rendered template, or the text pair (an empty response: the prompt alone). */
+  /** What the tokenizer is given for a request: the rendered template, or the text pair. */
   private inputOf(req: RewardRequest): [string, string | null] {
     const text = this.render(req)
-    return text !== null ? [text, null] : [req.prompt.map((m) => m.content).join('\n\n'), req.response === '' ? null : req.response]
+    return text !== null ? [text, null] : pairTexts(req)
   }
 
   private encoded(e: Encoding): Encoded {
@@ -150,6 +167,14 @@ export class RequestEncoder {
     let typeIds: number[] | undefined
     return { ids, get typeIds() { return (typeIds ??= e.getTypeIds()) }, truncated: ids.length === maxLength && e.getOverflowing().length > 0 }
   }
+}
+
+/**
+ * A request as a text pair: the prompt's turns joined by blank lines, and the response — none when it is empty, as
+ * transformers' unbatched `tokenizer(prompt, "")` drops an empty second text (served TEI inputs follow the same rule).
+ */
+export function pairTexts(req: RewardRequest): [string, string | null] {
+  return [req.prompt.map((m) => m.content).join('\n\n'), req.response === '' ? null : req.response]
 }
 
 /** One text or pair through the library; its failures become coded errors that quote the input's start. */
