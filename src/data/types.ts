@@ -1,6 +1,18 @@
 /** One chat message of a prompt. */
 export interface Message { role: string; content: string }
 
+/** Score a (prompt, response) with a reward model; `ref` says which example and completion it is. */
+export interface RewardRequest {
+  prompt: Message[]
+  response: string
+  /** Whose turn `response` is (default assistant); a follow-up scored after the response is the user's. */
+  turnRole?: string
+  /** A judge's verdict labels when `response` is one of them (A/B, or a rating scale): an answer none of them matches is unparseable. */
+  choices?: string[]
+  /** The example id, role and position in [chosen…, rejected…]: for runners that look scores up by id. */
+  ref?: { exampleId: string; role: string; position: number }
+}
+
 /** A raw row read from a data file, with where it came from (for error messages). */
 export interface RawRow { row: unknown; line: number }
 

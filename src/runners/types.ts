@@ -1,19 +1,10 @@
 import type { Hub } from '../hub/hub-client.ts'
 import type { HubModelSource } from '../hub/hub-model.ts'
-import type { Message } from '../data/types.ts'
+import type { RewardRequest } from '../data/types.ts'
 import type { Memo } from '../util/memo.ts'
 
-/** Score a (prompt, response) with a reward model; `ref` says which example and completion it is. */
-export interface RewardRequest {
-  prompt: Message[]
-  response: string
-  /** Whose turn `response` is (default assistant); a follow-up scored after the response is the user's. */
-  turnRole?: string
-  /** A judge's verdict labels when `response` is one of them (A/B, or a rating scale): an answer none of them matches is unparseable. */
-  choices?: string[]
-  /** The example id, role and position in [chosen…, rejected…]: for runners that look scores up by id. */
-  ref?: { exampleId: string; role: string; position: number }
-}
+// Declared with the data it is made of (tasks build requests without importing runners); re-exported for runners.
+export type { RewardRequest } from '../data/types.ts'
 
 /** A score, or the model's failure on that one input (a value, never a throw). */
 export type Scored = { value: number; tokens?: number } | { error: { code: string; message: string } }

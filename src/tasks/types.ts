@@ -1,5 +1,4 @@
-import type { Example } from '../data/types.ts'
-import type { RewardRequest } from '../runners/types.ts'
+import type { Example, RewardRequest } from '../data/types.ts'
 import type { SuiteSpec } from '../suite/types.ts'
 
 /** A metric value with the number of examples behind it. */
