@@ -5,6 +5,7 @@ import { ExplorerWriter, readExplorerItems } from '../report/explorer/explorer-p
 import { formatDelta, formatMetric } from '../report/metric-format.ts'
 import type { SuiteSpec } from '../suite/types.ts'
 import { tasks } from '../tasks/registry.ts'
+import { taskOfRun } from '../tasks/judge/judge-task.ts'
 import { osReason } from '../util/regular-file.ts'
 import type { LoadedRun } from './load-run.ts'
 import { fmtP } from './gates.ts'
@@ -24,7 +25,8 @@ function runItems(run: LoadedRun): Map<string, ExplorerItem> | null {
  */
 export function writeCompareExplorer(file: string, A: LoadedRun, B: LoadedRun, c: Comparison): { file: string; notes: string[] } {
   const spec = A.result.suite.spec as SuiteSpec
-  const task = tasks.get(A.result.suite.task)
+  const taskA = taskOfRun(tasks.get(A.result.suite.task), A.result.provenance.judge)
+  const taskB = taskOfRun(tasks.get(B.result.suite.task), B.result.provenance.judge)
   const [ia, ib] = [runItems(A), runItems(B)]
   const notes: string[] = []
   if (!ia && !ib) notes.push('Neither run folder has an explorer.html (runs by an older rmbench): examples are shown without their texts.')
@@ -36,6 +38,7 @@ export function writeCompareExplorer(file: string, A: LoadedRun, B: LoadedRun, c
     if (mine !== undefined) return mine
     const ex = (run === A ? aById : bById).get(id)
     const s = run.scores.get(id)
+    const task = run === A ? taskA : taskB
     return ex && s && task.outcome ? explorerRun(task.outcome(ex, s, spec)) : null
   }
   let writer: ExplorerWriter
@@ -51,14 +54,14 @@ export function writeCompareExplorer(file: string, A: LoadedRun, B: LoadedRun, c
     const runs = [outcome(A, ia, ex.id), outcome(B, ib, ex.id)]
     const base = ia?.get(ex.id) ?? ib?.get(ex.id)
     if (base) writer.add({ ...base, x: runs, e: undefined })
-    else writer.add(explorerItem({ ...ex, chosen: ex.chosen.map(() => ''), rejected: ex.rejected.map(() => '') }, task.responseLabels?.(ex) ?? defaultLabels(ex), runs))
+    else writer.add(explorerItem({ ...ex, chosen: ex.chosen.map(() => ''), rejected: ex.rejected.map(() => '') }, taskA.responseLabels?.(ex) ?? defaultLabels(ex), runs))
   }
   const rows = c.metrics.map((m) => [m.metric, formatMetric(m.metric, m.a), formatMetric(m.metric, m.b), formatDelta(m.metric, m.delta), `${formatDelta(m.metric, m.ci[0])} – ${formatDelta(m.metric, m.ci[1])}`, m.p === undefined ? '' : fmtP(m.p), m.pHolm === undefined ? '' : fmtP(m.pHolm), String(m.n)])
   writer.finish({
     title: `${c.suite}: A = ${c.a} · B = ${c.b}`,
     subtitle: `${shared} paired examples (${c.onlyA} only in A, ${c.onlyB} only in B: left out); opens on the discordant ones. Paired bootstrap ${c.resamples} resamples, seed ${c.seed}; ${Math.round(c.confidence * 100)}% intervals. Text is the dataset's, shown as text.`,
     runs: ['A', 'B'],
-    marginLabel: task.marginLabel ?? 'margin',
+    marginLabel: taskA.marginLabel ?? 'margin',
     stats: { head: ['metric', 'A', 'B', 'Δ (B − A)', `${Math.round(c.confidence * 100)}% CI`, 'p', 'p (Holm)', 'n'], rows },
     opensOn: 'discordant',
     notes,

@@ -22,7 +22,7 @@ interface RawRow {
   id: string; group: string; error?: unknown
   /** Self-preference rows: who wrote each response (or the rated one) and the gold verdict or score. */
   models?: unknown; model?: unknown; gold?: unknown
-  raw?: { scores: Record<string, number>; tokens?: Record<string, number>; shape: [number, number]; alpha?: number; chars?: { chosen?: number[]; rejected?: number[] } }
+  raw?: { scores: Record<string, number>; tokens?: Record<string, number>; shape: [number, number]; alpha?: number; swapped?: boolean; chars?: { chosen?: number[]; rejected?: number[] } }
 }
 
 /**
@@ -67,7 +67,7 @@ function withScores(label: string, file: string, result: RunResult): LoadedRun {
       throw new RmbenchError('E_RESULTS', `${scoresFile}:${line}: no 'raw' scores (written by an older rmbench?). Re-run the suite to compare it.`, { file: scoresFile, line })
     const [nc, nr] = row.raw.shape
     const judge = judgeOf(row)
-    examples.push({ id: String(row.id), group: String(row.group), prompt: [], chosen: texts(row.raw.chars?.chosen, nc), rejected: texts(row.raw.chars?.rejected, nr), ...(row.raw.alpha !== undefined ? { alpha: row.raw.alpha } : {}), ...(judge ? { judge } : {}), origin: { file: scoresFile, line } })
+    examples.push({ id: String(row.id), group: String(row.group), prompt: [], chosen: texts(row.raw.chars?.chosen, nc), rejected: texts(row.raw.chars?.rejected, nr), ...(row.raw.alpha !== undefined ? { alpha: row.raw.alpha } : {}), ...(judge ? { judge } : {}), ...(row.raw.swapped === true ? { swapped: true as const } : {}), origin: { file: scoresFile, line } })
     scores.set(String(row.id), row.raw.scores)
     if (row.raw.tokens) tokens.set(String(row.id), row.raw.tokens)
   }

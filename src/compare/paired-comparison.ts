@@ -9,6 +9,7 @@ import { normQuantile } from '../stats/normal.ts'
 import { createRng } from '../stats/rng.ts'
 import type { SuiteSpec } from '../suite/types.ts'
 import { tasks } from '../tasks/registry.ts'
+import { taskOfRun } from '../tasks/judge/judge-task.ts'
 import type { MeanStatistic, Metrics, Task } from '../tasks/types.ts'
 import type { RunResult } from '../report/types.ts'
 import type { LoadedRun } from './load-run.ts'
@@ -62,19 +63,19 @@ export interface CompareOptions {
 const POWER_Z = normQuantile(0.8)
 
 /** Replicates of b − a by recomputation on the same resampled examples. */
-function genericDiffs(task: Task, spec: SuiteSpec, ex: Example[], A: LoadedRun, B: LoadedRun, resamples: number, seed: number, keys: string[]): Map<string, Float64Array> {
-  const resampler = exampleResampler(ex, task, spec)
+function genericDiffs(tasks: [Task, Task], spec: SuiteSpec, ex: Example[], A: LoadedRun, B: LoadedRun, resamples: number, seed: number, keys: string[]): Map<string, Float64Array> {
+  const resampler = exampleResampler(ex, tasks[0], spec)
   const rng = createRng(seed)
   const draw = new Int32Array(resampler.clusters)
   const out = new Map(keys.map((k) => [k, new Float64Array(resamples).fill(NaN)]))
-  const side = (run: LoadedRun, d: Int32Array): Metrics => {
+  const side = (run: LoadedRun, task: Task, d: Int32Array): Metrics => {
     const c = resampler.copies(d, run.scores, run.tokens)
     return task.metrics(c.examples, c.scores, spec, c.tokens)
   }
   for (let b = 0; b < resamples; b++) {
     drawClusters(resampler.stratumClusters, rng, draw)
-    const ma = side(A, draw)
-    const mb = side(B, draw)
+    const ma = side(A, tasks[0], draw)
+    const mb = side(B, tasks[1], draw)
     for (const k of keys) if (ma[k] && mb[k]) out.get(k)![b] = mb[k].value - ma[k].value
   }
   return out
@@ -109,7 +110,8 @@ export function comparePaired(A: LoadedRun, B: LoadedRun, opts: CompareOptions =
   const [ra, rb] = [A.result, B.result]
   assertSameSuite(A, B)
   const spec = ra.suite.spec as SuiteSpec
-  const task = tasks.get(ra.suite.task)
+  // Each run's metrics as it computed them: an LLM judge's run reads verdicts, a reward model's run rewards.
+  const [task, taskB] = [ra, rb].map((r) => taskOfRun(tasks.get(r.suite.task), r.provenance.judge))
   const inB = new Map(B.examples.map((e) => [e.id, e]))
   const shared = A.examples.filter((e) => inB.has(e.id))
   for (const e of shared)
@@ -121,18 +123,18 @@ export function comparePaired(A: LoadedRun, B: LoadedRun, opts: CompareOptions =
   const confidence = opts.confidence ?? s.confidence
   const alpha = opts.alpha ?? Number((1 - confidence).toFixed(10))
   const ma = task.metrics(shared, A.scores, spec, A.tokens)
-  const mb = task.metrics(shared, B.scores, spec, B.tokens)
+  const mb = taskB.metrics(shared, B.scores, spec, B.tokens)
   const keys = Object.keys(ma).filter((k) => k in mb && (!opts.only || opts.only.includes(k)))
 
   const diffs = new Map<string, Float64Array>()
   const sa = task.meanStatistic?.(shared, A.scores, spec)
-  const sb = task.meanStatistic?.(shared, B.scores, spec)
+  const sb = taskB.meanStatistic?.(shared, B.scores, spec)
   if (sa && sb && resamples > 0) for (const [k, v] of meanDiffs(sa, sb, resamples, seed)) diffs.set(k, v)
   const rest = keys.filter((k) => !diffs.has(k))
-  if (rest.length && resamples > 0) for (const [k, v] of genericDiffs(task, spec, shared, A, B, Math.min(resamples, s.genericResamples), seed + 1, rest)) diffs.set(k, v)
+  if (rest.length && resamples > 0) for (const [k, v] of genericDiffs([task, taskB], spec, shared, A, B, Math.min(resamples, s.genericResamples), seed + 1, rest)) diffs.set(k, v)
 
   // Exact McNemar where each example is simply right or wrong in both runs.
-  const credits = task.credit ? shared.map((e) => [task.credit!(e, A.scores.get(e.id)!, spec), task.credit!(e, B.scores.get(e.id)!, spec), e.group] as const) : []
+  const credits = task.credit && taskB.credit ? shared.map((e) => [task.credit!(e, A.scores.get(e.id)!, spec), taskB.credit!(e, B.scores.get(e.id)!, spec), e.group] as const) : []
   const binary = credits.length > 0 && credits.every(([x, y]) => (x === 0 || x === 1) && (y === 0 || y === 1))
   const discordant = (group?: string): [number, number] => {
     let b = 0

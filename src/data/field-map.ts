@@ -69,6 +69,18 @@ function messages(v: unknown, where: ValueSource): Message[] {
   fail(where, `prompt must be a string or a non-empty list of {role, content} messages, got ${JSON.stringify(v)?.slice(0, 80)}.`, 'prompt')
 }
 
+/** Whether a numbered label (label_base, label_base + 1) names the first response. */
+function numberedLabel(row: Record<string, unknown>, fields: FieldMap, where: ValueSource): boolean {
+  const base = fields.label_base ?? 1
+  return labelValue(required(row, fields.label!, 'label', where), [base, base + 1], `label '${fields.label}'`, where, ` (data.fields.label_base is ${base})`) === base
+}
+
+/** Whether a text label (one of label_names, exactly) names the first response. */
+function namedLabel(v: unknown, names: [string, string], field: string, where: ValueSource): boolean {
+  if (typeof v === 'string' && names.includes(v)) return v === names[0]
+  fail(where, `${field} is ${JSON.stringify(v)?.slice(0, 60)}; expected ${JSON.stringify(names[0])} (the first response is better) or ${JSON.stringify(names[1])} (data.fields.label_names).`, 'label')
+}
+
 /** Maps one raw row to an Example with the suite's field map (chosen/rejected or label-indexed responses). */
 export function mapRow(raw: unknown, fields: FieldMap | undefined, where: ValueSource, defaults: { group?: string; idPrefix: string }): Example {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(where, `a row must be an object with named columns, got ${Array.isArray(raw) ? 'array' : typeof raw}.`)
@@ -81,6 +93,7 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: ValueS
   let chosen: string[]
   let rejected: string[]
   let judge: Example['judge']
+  let swapped: true | undefined
   if (fields?.models) {
     // Judge data: A and B by position; who wrote each and the gold verdict travel beside them.
     const [ca, cb] = fields.responses ?? [f.chosen, f.rejected]
@@ -105,9 +118,9 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: ValueS
     rejected = []
   } else if (fields?.responses) {
     const [a, b] = fields.responses.map((c, i) => text(required(row, c, `responses[${i}]`, where), `responses[${i}] ('${c}')`, where))
-    const base = fields.label_base ?? 1
-    const label = labelValue(required(row, fields.label!, 'label', where), [base, base + 1], `label '${fields.label}'`, where, ` (data.fields.label_base is ${base})`)
-    ;[chosen, rejected] = label === base ? [[a], [b]] : [[b], [a]]
+    const firstWins = fields.label_names ? namedLabel(required(row, fields.label!, 'label', where), fields.label_names, `label '${fields.label}'`, where) : numberedLabel(row, fields, where)
+    ;[chosen, rejected] = firstWins ? [[a], [b]] : [[b], [a]]
+    if (!firstWins) swapped = true
   } else {
     chosen = texts(required(row, f.chosen, 'chosen', where), `chosen ('${f.chosen}')`, where)
     rejected = texts(required(row, f.rejected, 'rejected', where), `rejected ('${f.rejected}')`, where)
@@ -120,5 +133,5 @@ export function mapRow(raw: unknown, fields: FieldMap | undefined, where: ValueS
   const id = idRaw === undefined ? `${defaults.idPrefix}:${where.line}` : nameValue(idRaw, `id '${f.id}'`, where)
   const group = groupRaw === undefined ? (defaults.group ?? 'default') : nameValue(groupRaw, `group '${f.group}'`, where)
   const alpha = fields?.alpha ? numberValue(required(row, fields.alpha, 'alpha', where), `alpha column '${fields.alpha}'`, where, [0, 1]) : undefined
-  return { id, group, prompt, chosen, rejected, ...(alpha !== undefined ? { alpha } : {}), ...(judge ? { judge } : {}), origin: { file: where.file, line: where.line } }
+  return { id, group, prompt, chosen, rejected, ...(alpha !== undefined ? { alpha } : {}), ...(judge ? { judge } : {}), ...(swapped ? { swapped } : {}), origin: { file: where.file, line: where.line } }
 }

@@ -9,9 +9,14 @@ export interface RewardRequest {
   turnRole?: string
   /** A judge's verdict labels when `response` is one of them (A/B, or a rating scale): an answer none of them matches is unparseable. */
   choices?: string[]
+  /** For judges that answer in text (served chat models): the verdict rule that reads the answer and how long it may be. */
+  verdict?: VerdictAsk
   /** The example id, role and position in [chosen…, rejected…]: for runners that look scores up by id. */
   ref?: { exampleId: string; role: string; position: number }
 }
+
+/** How a text-answering judge is asked and read: the rule (src/judges/verdict-rules.ts), its labels and scale, the token budget. */
+export interface VerdictAsk { parse: string; maxTokens: number; labels: [string, string]; scale: [number, number] }
 
 /** A raw row read from a data file, with where it came from (for error messages). */
 export interface RawRow { row: unknown; line: number }
@@ -34,6 +39,8 @@ export interface Example {
    * one model and the gold score.
    */
   judge?: { models: string[]; gold: number }
+  /** The data showed the rejected response first (a label-indexed pair whose second response won): a judge's AB order shows it first too. */
+  swapped?: true
   /** File and line (1-based; item index for JSON arrays, row for parquet) of the raw row. */
   origin: { file: string; line: number }
 }

@@ -60,8 +60,9 @@ export function htmlReport(r: RunResult, worst: WorstExample[], charts: Rendered
   }
   if (worst.length) {
     parts.push('<h2>Worst-scored examples</h2>', `<p class="muted">Most negative reward margin (chosen − rejected) first. Text is the dataset's, shown as text.${o.explorer ? ` Every example is in the <a href="${htmlText(o.explorer)}">explorer</a>.` : ''}</p>`)
-    parts.push('<table class="worst"><thead><tr><th>id</th><th>subset</th><th class="num">margin</th><th>prompt</th><th>chosen</th><th>rejected</th></tr></thead><tbody>')
-    for (const w of worst) parts.push(`<tr><td>${htmlText(w.id)}</td><td>${htmlText(w.group)}</td><td class="num">${w.margin.toPrecision(4)}</td><td>${htmlText(w.prompt)}</td><td>${htmlText(w.chosen)}</td><td>${htmlText(w.rejected)}</td></tr>`)
+    const judged = worst.some((w) => w.judge !== undefined)
+    parts.push(`<table class="worst"><thead><tr><th>id</th><th>subset</th><th class="num">margin</th><th>prompt</th><th>chosen</th><th>rejected</th>${judged ? '<th>judge said</th>' : ''}</tr></thead><tbody>`)
+    for (const w of worst) parts.push(`<tr><td>${htmlText(w.id)}</td><td>${htmlText(w.group)}</td><td class="num">${w.margin.toPrecision(4)}</td><td>${htmlText(w.prompt)}</td><td>${htmlText(w.chosen)}</td><td>${htmlText(w.rejected)}</td>${judged ? `<td>${htmlText(w.judge ?? '')}</td>` : ''}</tr>`)
     parts.push('</tbody></table>')
   }
   const p = r.provenance

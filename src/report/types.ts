@@ -40,6 +40,8 @@ export interface RunResult {
     scoringMs: number
     /** Where the run's time went (volatile, like the other timings). */
     phases?: RunPhases
+    /** An LLM judge in place of a reward model: how it was asked and how its verdicts count. */
+    judge?: JudgeProvenance
     node: string
     platform: string
   }
@@ -48,6 +50,19 @@ export interface RunResult {
   stats?: CiSummary
   counts: { examples: number; scored: number; failed: number; requests: number; unique: number; cached: number }
   errors: { id: string; code: string; message: string }[]
+}
+
+/** How an LLM judge was asked (prompt and its hash with the verdict rule) and how its verdicts count. */
+export interface JudgeProvenance {
+  prompt: string
+  promptHash: string
+  parse: string
+  mode: 'pairwise' | 'rating' | 'self-preference'
+  orders?: ('AB' | 'BA')[]
+  combine?: 'mean' | 'vote'
+  unparseable?: 'wrong' | 'exclude'
+  scale?: [number, number]
+  usage?: Record<string, number>
 }
 
 /** A run's time by phase, in ms: load (suite, data, planning), scoring (tokenising and session.run within it, for a local model), statistics, reports. */

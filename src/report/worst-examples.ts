@@ -1,7 +1,26 @@
 import type { Example } from '../data/types.ts'
 
 /** A badly scored example with its text, for reports (text is the dataset's: untrusted, escape it). */
-export interface WorstExample { id: string; group: string; prompt: string; chosen: string; rejected: string; margin: number }
+export interface WorstExample {
+  id: string
+  group: string
+  prompt: string
+  chosen: string
+  rejected: string
+  margin: number
+  /** An LLM judge's answers on it, order by order (its text, or why no verdict could be read). */
+  judge?: string
+}
+
+/** A judgments.jsonl row's answers as one text: each verdict asked, what it picked, and what the judge wrote. */
+export function judgeSaid(j: Record<string, unknown>): string {
+  const verdicts = (j.verdicts ?? {}) as Record<string, string>
+  const answers = (j.answers ?? {}) as Record<string, { output?: string; unreadable?: string }>
+  return Object.entries(answers).map(([unit, a]) => {
+    const said = a.output ?? a.unreadable ?? ''
+    return `${unit}${verdicts[unit] ? ` → ${verdicts[unit]}` : ''}${said ? `: ${said.length > 600 ? `${said.slice(0, 600)}…` : said}` : ''}`
+  }).join('\n')
+}
 
 const MAX_TEXT = 2000
 
@@ -16,13 +35,13 @@ export class WorstKeeper {
   constructor(private readonly n = 10) {}
 
   /** Considers one scored example and its scores.jsonl row. */
-  offer(ex: Example, row: Record<string, unknown>): void {
+  offer(ex: Example, row: Record<string, unknown>, judgment?: Record<string, unknown>): void {
     const margin = row.margin
     if (typeof margin !== 'number' || !Number.isFinite(margin)) return
     const last = this.kept[this.kept.length - 1]
     if (this.kept.length >= this.n && (margin > last.margin || (margin === last.margin && ex.id.localeCompare(last.id) >= 0))) return
     const prompt = ex.prompt.map((m) => (ex.prompt.length > 1 ? `${m.role}: ${m.content}` : m.content)).join('\n')
-    this.kept.push({ id: ex.id, group: ex.group, prompt: prompt.slice(0, MAX_TEXT), chosen: ex.chosen[0].slice(0, MAX_TEXT), rejected: ex.rejected[0].slice(0, MAX_TEXT), margin })
+    this.kept.push({ id: ex.id, group: ex.group, prompt: prompt.slice(0, MAX_TEXT), chosen: ex.chosen[0].slice(0, MAX_TEXT), rejected: ex.rejected[0].slice(0, MAX_TEXT), margin, ...(judgment ? { judge: judgeSaid(judgment).slice(0, MAX_TEXT) } : {}) })
     this.kept.sort(before)
     if (this.kept.length > this.n) this.kept.pop()
   }
@@ -32,13 +51,14 @@ export class WorstKeeper {
   }
 }
 
-/** The n examples with the most negative chosen − rejected margin (pairwise-style rows), worst first. */
-export function worstExamples(examples: Example[], rows: Record<string, unknown>[], n = 10): WorstExample[] {
+/** The n examples with the most negative chosen − rejected margin (pairwise-style rows), worst first, with the judge's answers where there are judgments. */
+export function worstExamples(examples: Example[], rows: Record<string, unknown>[], n = 10, judgments?: Record<string, unknown>[]): WorstExample[] {
   const byId = new Map(examples.map((e) => [e.id, e]))
+  const judged = new Map(judgments?.map((j) => [String(j.id), j]))
   const keeper = new WorstKeeper(n)
   for (const r of rows) {
     const ex = byId.get(String(r.id))
-    if (ex) keeper.offer(ex, r)
+    if (ex) keeper.offer(ex, r, judged.get(String(r.id)))
   }
   return keeper.list()
 }

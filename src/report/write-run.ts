@@ -16,10 +16,10 @@ export interface StreamedRows { sample: Record<string, unknown>[] }
 export interface RunExplorer { writer: ExplorerWriter; marginLabel: string }
 
 /**
- * Writes scores.jsonl (one line per example), worst.json, explorer.html, the reports (report.md, report.html,
+ * Writes scores.jsonl (one line per example), worst.json, judgments.jsonl (LLM judges), explorer.html, the reports (report.md, report.html,
  * charts/), then results.json, validated against its schema, last: its presence means the run folder is whole.
  */
-export async function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[] | StreamedRows, worst: WorstExample[] = [], o: ReportOptions & { explorer?: RunExplorer } = {}): Promise<void> {
+export async function writeRun(outDir: string, result: RunResult, rows: Record<string, unknown>[] | StreamedRows, worst: WorstExample[] = [], o: ReportOptions & { explorer?: RunExplorer; judgments?: Record<string, unknown>[] } = {}): Promise<void> {
   const problems = formatSchemaErrors(schemaErrors('results', result))
   if (problems.length) {
     o.explorer?.writer.abandon()
@@ -29,6 +29,8 @@ export async function writeRun(outDir: string, result: RunResult, rows: Record<s
   o.explorer?.writer.finish(runExplorerMeta(result, o.explorer.marginLabel))
   if (Array.isArray(rows)) writeAtomic(join(outDir, 'scores.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''))
   writeAtomic(join(outDir, 'worst.json'), JSON.stringify(worst, null, 2) + '\n')
+  // An LLM judge's raw answers, both orders of every example: what the metrics were read from.
+  if (o.judgments) writeAtomic(join(outDir, 'judgments.jsonl'), o.judgments.map((r) => JSON.stringify(r)).join('\n') + (o.judgments.length ? '\n' : ''))
   await writeReports(outDir, result, Array.isArray(rows) ? rows : rows.sample, worst, o)
   if (result.provenance.phases) result.provenance.phases.reportMs = Math.round(performance.now() - reportStart)
   writeAtomic(join(outDir, 'results.json'), JSON.stringify(result, null, 2) + '\n')

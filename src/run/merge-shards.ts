@@ -70,7 +70,7 @@ export async function mergeShards(o: MergeOptions): Promise<RunOutcome> {
   for (const dir of o.dirs) {
     const shardStore = new ScoreStore(join(dir, 'records.jsonl'))
     const recs = shardStore.records().filter((r) => r.fp === m.model.fingerprint)
-    store.append(m.model.fingerprint, recs.map((r) => r.key), recs.map((r) => (r.error ? { error: r.error } : { value: r.value!, ...(r.tokens !== undefined ? { tokens: r.tokens } : {}) })))
+    store.append(m.model.fingerprint, recs.map((r) => r.key), recs.map((r) => ({ ...(r.error ? { error: r.error } : { value: r.value!, ...(r.tokens !== undefined ? { tokens: r.tokens } : {}) }), ...(r.output !== undefined ? { output: r.output } : {}) })))
   }
   const suite = m.suite.judge ? { ...loaded, spec: withJudge(loaded.spec, m.suite.judge) } : loaded
   return runSuite({ suite, runner: replayRunner(m.model), modelSpec: m.model.spec, outDir, limit: m.limit ?? undefined, warn: o.warn, png: o.png, expectDatasetHash: m.datasetHash })

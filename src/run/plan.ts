@@ -39,11 +39,13 @@ export interface PlanOptions {
  * request, and escaping long texts into JSON was most of that cost.
  */
 export function requestKey(r: TaskRequest): string {
-  const { prompt, response, turnRole, choices } = r.request
+  const { prompt, response, turnRole, choices, verdict } = r.request
   const parts = [r.lm ?? '', turnRole ?? 'assistant', String(prompt.length)]
   for (const m of prompt) parts.push(m.role, m.content)
   parts.push(response)
   if (choices) parts.push(...choices)
+  // How a text answer is read and how long it may be change the verdict of the same prompt.
+  if (verdict) parts.push('\u0000verdict', verdict.parse, String(verdict.maxTokens), String(verdict.scale))
   return hashTexts(parts)
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 
 /** A stored score or failure as it is checked: a finite value (and a token count), or a well-formed error. */
-export interface StoredScore { value?: number; tokens?: number; error?: { code: string; message: string } }
+export interface StoredScore { value?: number; tokens?: number; error?: { code: string; message: string }; output?: string }
 
 /**
  * The integrity check written with every stored score (records.jsonl, the shared cache): 8 hex digits of sha256
@@ -9,7 +9,8 @@ export interface StoredScore { value?: number; tokens?: number; error?: { code: 
  * no longer matches and is scored again, never reused; so a restored CI cache can never change a result.
  */
 export function recordCheck(fp: string, key: string, s: StoredScore): string {
-  const what = s.error ? `e${s.error.code}\u0000${s.error.message}` : `v${s.value}\u0000${s.tokens ?? ''}`
+  // A judge's text joins the check only when there is one, so every record written before outputs existed still matches.
+  const what = (s.error ? `e${s.error.code}\u0000${s.error.message}` : `v${s.value}\u0000${s.tokens ?? ''}`) + (s.output !== undefined ? `\u0000o${s.output}` : '')
   return createHash('sha256').update(`${fp}\u0000${key}\u0000${what}`).digest('hex').slice(0, 8)
 }
 
@@ -21,6 +22,7 @@ const isCount = (t: unknown): boolean => t === undefined || (typeof t === 'numbe
  */
 export function soundScore(fp: string, key: string, s: StoredScore, check: unknown): StoredScore | null {
   let out: StoredScore
+  if (s.output !== undefined && typeof s.output !== 'string') return null
   if (s.error !== undefined) {
     const e = s.error as unknown
     if (e === null || typeof e !== 'object' || typeof (e as { code?: unknown }).code !== 'string' || typeof (e as { message?: unknown }).message !== 'string' || s.value !== undefined) return null
@@ -29,5 +31,6 @@ export function soundScore(fp: string, key: string, s: StoredScore, check: unkno
     if (typeof s.value !== 'number' || !Number.isFinite(s.value) || !isCount(s.tokens)) return null
     out = s.tokens === undefined ? { value: s.value } : { value: s.value, tokens: s.tokens }
   }
+  if (s.output !== undefined) out.output = s.output
   return check === recordCheck(fp, key, out) ? out : null
 }

@@ -6,7 +6,7 @@ import type { RunPhases, RunResult } from '../report/types.ts'
 import type { Runner } from '../runners/types.ts'
 import type { Suite } from '../suite/types.ts'
 import { charCount } from '../util/char-count.ts'
-import type { ExampleRow, Metrics, Task } from '../tasks/types.ts'
+import type { ExampleRow, JudgeDescription, Metrics, Task } from '../tasks/types.ts'
 import type { CiSummary } from './metric-cis.ts'
 import { gitCommit, rmbenchVersion } from './provenance.ts'
 
@@ -18,7 +18,7 @@ const MAX_LISTED_ERRORS = 100
  * without the dataset text).
  */
 export function scoredRow(task: Task, suite: Suite['spec'], ex: Example, scores: Record<string, number>, tokens: Record<string, number> | undefined): ExampleRow {
-  const raw = { scores, shape: [ex.chosen.length, ex.rejected.length], chars: { chosen: ex.chosen.map(charCount), rejected: ex.rejected.map(charCount) }, ...(tokens ? { tokens } : {}), ...(ex.alpha !== undefined ? { alpha: ex.alpha } : {}) }
+  const raw = { scores, shape: [ex.chosen.length, ex.rejected.length], chars: { chosen: ex.chosen.map(charCount), rejected: ex.rejected.map(charCount) }, ...(tokens ? { tokens } : {}), ...(ex.alpha !== undefined ? { alpha: ex.alpha } : {}), ...(ex.swapped ? { swapped: true } : {}) }
   return { ...task.row(ex, scores, suite), raw }
 }
 
@@ -37,6 +37,14 @@ export interface RunFacts {
   stats: CiSummary | null
   counts: RunResult['counts']
   failed: Iterable<[id: string, error: { code: string; message: string }]>
+  /** How an LLM judge was asked, when the model is one. */
+  judge?: JudgeDescription
+}
+
+/** Token usage a served judge counted in its info (usage/<kind> keys). */
+function judgeUsage(info: Runner['info']): Record<string, number> | undefined {
+  const u = Object.entries(info).filter(([k, v]) => k.startsWith('usage/') && typeof v === 'number')
+  return u.length ? Object.fromEntries(u.map(([k, v]) => [k.slice(6), v as number])) : undefined
 }
 
 /** results.json of a finished run (the same for a run that held its examples and one that streamed them). */
@@ -67,6 +75,7 @@ export function runResult(f: RunFacts): RunResult {
       finishedAt: f.finished.toISOString(),
       durationMs: f.finished.getTime() - f.started.getTime(),
       scoringMs: Math.round(f.scoringMs),
+      ...(f.judge ? { judge: { ...f.judge, ...(judgeUsage(info) ? { usage: judgeUsage(info) } : {}) } } : {}),
       ...(f.phases ? { phases: { ...f.phases, scoringMs: Math.round(f.scoringMs), ...f.runner.timings?.() } } : {}),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,

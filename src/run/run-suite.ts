@@ -21,6 +21,8 @@ import type { ScoreCache } from './score-cache.ts'
 import { claimOutDir } from './out-folder.ts'
 import { cacheRecorder, openRecords, planRecorded } from './run-records.ts'
 import { scoreRequests } from './score-requests.ts'
+import { judgmentRow, type JudgeNote } from './judgment-rows.ts'
+import { judgeTask } from '../tasks/judge/judge-task.ts'
 import { streamRun, whyNotStream } from './stream-run.ts'
 
 /** Inputs of one run. */
@@ -102,7 +104,8 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
   const started = new Date()
   // The suite as this run applies it: a --limit is the suite's limit (a section then may be partial, not a typo).
   const spec = o.limit !== undefined ? { ...o.suite.spec, limit: o.limit } : o.suite.spec
-  const task = tasks.get(spec.task, o.suite.file)
+  // An LLM judge gives verdicts, not rewards: the task runs in its judge form (both orders, or ratings).
+  const task = o.runner.capabilities.judge ? judgeTask(tasks.get(spec.task, o.suite.file)) : tasks.get(spec.task, o.suite.file)
   task.check?.(spec)
   const attached = (spec.analyses ?? []).map((n) => analyses.get(n, o.suite.file))
   for (const a of attached)
@@ -149,8 +152,17 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
   const byExample: ExampleScores = new Map()
   const tokens: ExampleScores = new Map()
   const failed = new Map<string, { code: string; message: string }>()
+  // A judge's unreadable verdict is an answer (the task reads its absence by the suite's rule), not a failure.
+  const answers = new Set(task.verdictErrors ?? [])
+  const notes = new Map<string, Record<string, JudgeNote>>()
   for (const r of requests) {
     const rec = store.getAny(o.runner.fingerprint, plan.keys.get(r)!)
+    const unreadable = rec?.error && answers.has(rec.error.code) ? rec.error.message : undefined
+    if (rec?.output !== undefined || unreadable !== undefined) notes.set(r.exampleId, { ...notes.get(r.exampleId), [r.role]: { ...(rec!.output !== undefined ? { output: rec!.output } : {}), ...(unreadable !== undefined ? { unreadable } : {}) } })
+    if (unreadable !== undefined) {
+      if (!byExample.has(r.exampleId)) byExample.set(r.exampleId, {})
+      continue
+    }
     if (!rec || rec.value === undefined) {
       failed.set(r.exampleId, rec?.error ?? { code: 'E_MISSING', message: 'no score recorded' })
       continue
@@ -161,21 +173,26 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
     if (rec.tokens !== undefined) tokens.set(r.exampleId, { ...tokens.get(r.exampleId), [r.role]: rec.tokens })
   }
   for (const id of failed.keys()) byExample.delete(id)
+  // What the judge said, before its verdicts are also written as rewards for the analyses.
+  const judgeScores = task.verdictErrors ? new Map([...byExample].map(([id, s]) => [id, { ...s }])) : byExample
+  if (task.rewardsOf) for (const ex of data.examples) if (byExample.has(ex.id)) Object.assign(byExample.get(ex.id)!, task.rewardsOf(ex, byExample.get(ex.id)!, spec))
   const statsStart = performance.now()
   const metrics = task.metrics(data.examples, byExample, spec, tokens)
   for (const a of attached) Object.assign(metrics, a.analyze(data.examples, byExample, tokens, spec))
   const stats = attachCisRemembered(metrics, { task, analyses: attached, examples: data.examples, scores: byExample, tokens, suite: spec }, dataKey(data), o.cache ?? undefined)
   const statisticsMs = Math.round(performance.now() - statsStart)
   const rows = data.examples.map((ex) => byExample.has(ex.id) ? scoredRow(task, spec, ex, byExample.get(ex.id)!, tokens.get(ex.id)) : { id: ex.id, group: ex.group, error: failed.get(ex.id) })
+  const judgments = task.verdictErrors ? data.examples.map((ex) => judgmentRow(ex, byExample.has(ex.id) ? task.row(ex, byExample.get(ex.id)!, spec) : null, judgeScores.get(ex.id), notes.get(ex.id), failed.get(ex.id))) : undefined
   const finished = new Date()
   const result = runResult({
     suite: o.suite, runner: o.runner, modelSpec: o.modelSpec, data, started, finished, scoringMs: scored.ms, phases: { loadMs, statisticsMs }, metrics, stats,
     counts: { examples: data.examples.length, scored: byExample.size, failed: failed.size, requests: requests.length, unique: plan.unique, cached: plan.cached },
     failed,
+    judge: task.judging?.(spec),
   })
   const writer = new ExplorerWriter(join(outDir, 'explorer.html'))
   for (const ex of data.examples) writer.add(runExplorerItem(task, spec, ex, byExample.get(ex.id), failed.get(ex.id)))
-  await writeRun(outDir, result, rows, worstExamples(data.examples, rows), { png: o.png, warn: o.warn, memo: o.cache, explorer: { writer, marginLabel: task.marginLabel ?? 'margin' } })
+  await writeRun(outDir, result, rows, worstExamples(data.examples, rows, 10, judgments), { png: o.png, warn: o.warn, memo: o.cache, explorer: { writer, marginLabel: task.marginLabel ?? 'margin' }, judgments })
   o.onProgress?.({ phase: 'done', done: plan.todo.length, total: plan.todo.length, cached: plan.cached, errors: failed.size, elapsedMs: finished.getTime() - started.getTime() })
   return { result, outDir, interrupted: false, scored: byExample.size, failedBefore: plan.failedBefore }
 }

@@ -11,7 +11,7 @@ export interface Progress { done: number; total: number; cached: number; errors:
 export function scorerFor(runner: Runner, lm: string | undefined): (batch: PlannedRequest['request'][], signal?: AbortSignal) => Promise<Scored[]> {
   if (lm === undefined) {
     if (!runner.reward)
-      throw new RmbenchError('E_MODEL_SPEC', `model '${runner.id}' gives ${runner.capabilities.logprob ? 'log-probabilities (a causal language model)' : 'no rewards'}, but this suite needs a reward model: one score per (prompt, response), e.g. an exported sequence classifier.`)
+      throw new RmbenchError('E_MODEL_SPEC', `model '${runner.id}' gives ${runner.capabilities.logprob ? 'log-probabilities (a causal language model)' : 'no rewards'}, but this suite needs a reward model: one score per (prompt, response), e.g. an exported sequence classifier${runner.capabilities.logprob && runner.info.runner === 'onnx' ? ` — or, to judge the pairs with this LM as an LLM judge, add ?judge=true to the model spec` : ''}.`)
     return runner.reward.bind(runner)
   }
   const named = runner.lms?.[lm] ?? ((lm === 'policy' || lm === 'judge') && runner.logprob ? runner : undefined)

@@ -5,7 +5,7 @@ import { osReason } from '../util/regular-file.ts'
 import { recordCheck, soundScore } from './record-check.ts'
 
 /** One finished score: the unit of truth that makes runs resumable. */
-export interface ScoreRecord { fp: string; key: string; value?: number; tokens?: number; error?: { code: string; message: string } }
+export interface ScoreRecord { fp: string; key: string; value?: number; tokens?: number; error?: { code: string; message: string }; output?: string }
 
 /** A record as a line of records.jsonl: the record and its integrity check (record-check.ts). */
 const line = (r: ScoreRecord): string => JSON.stringify({ ...r, h: recordCheck(r.fp, r.key, r) })
@@ -82,6 +82,7 @@ export class ScoreStore {
     keys.forEach((key, i) => {
       const s = results[i]
       const rec: ScoreRecord = 'error' in s ? { fp, key, error: s.error } : { fp, key, value: s.value, ...(s.tokens !== undefined ? { tokens: s.tokens } : {}) }
+      if (s.output !== undefined) rec.output = s.output
       this.map.set(`${fp}:${key}`, rec)
       lines.push(line(rec))
     })

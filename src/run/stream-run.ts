@@ -29,6 +29,7 @@ export function whyNotStream(o: RunOptions): string | null {
   const spec = o.suite.spec
   const sources = Array.isArray(spec.data) ? spec.data : [spec.data]
   if (spec.task !== 'pairwise') return `task ${spec.task} (streaming covers pairwise suites)`
+  if (o.runner.capabilities.judge) return `model ${o.runner.id} is an LLM judge (judge runs hold their examples)`
   if (spec.analyses?.length) return `analyses ${spec.analyses.join(', ')} read every example`
   if (!canStreamSources(sources, spec)) return 'a sample needs every row before it draws'
   if (o.shard || o.expectDatasetHash) return 'shards and merges hold their examples'

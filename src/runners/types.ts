@@ -6,8 +6,11 @@ import type { Memo } from '../util/memo.ts'
 // Declared with the data it is made of (tasks build requests without importing runners); re-exported for runners.
 export type { RewardRequest } from '../data/types.ts'
 
-/** A score, or the model's failure on that one input (a value, never a throw). */
-export type Scored = { value: number; tokens?: number } | { error: { code: string; message: string } }
+/**
+ * A score, or the model's failure on that one input (a value, never a throw); `output` is what a text-answering
+ * judge wrote (kept with the verdict read from it, or with the error when none could be read).
+ */
+export type Scored = { value: number; tokens?: number; output?: string } | { error: { code: string; message: string }; output?: string }
 
 /** What a runner records about itself for provenance (templates, hashes, EP, max length, ...). */
 export type RunnerInfo = Record<string, string | number | boolean | null>

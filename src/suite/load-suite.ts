@@ -3,7 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { bundledSuite, bundledSuites } from '../util/bundled.ts'
 import { RmbenchError } from '../errors.ts'
 import { didYouMean } from '../util/did-you-mean.ts'
-import { assertRegularFile } from '../util/regular-file.ts'
+import { assertRegularFile, readTextFile } from '../util/regular-file.ts'
+import { judgeTemplates } from '../judges/judge-templates.ts'
 import { hashOf } from '../util/hash.ts'
 import { formatSchemaErrors } from './format-schema-errors.ts'
 import { schemaErrors } from './schema.ts'
@@ -123,7 +124,23 @@ export function loadSuite(arg: string, cwd = process.cwd()): Suite {
     })
     throw new RmbenchError('E_SUITE_SCHEMA', `suite is invalid:\n  ${lines.join('\n  ')}\nSee schemas/suite.schema.json for the format.`, { file, problems })
   }
-  return { spec: spec as unknown as SuiteSpec, file, dir: dirname(file), hash: hashOf(spec) }
+  const suite = spec as unknown as SuiteSpec
+  readJudgePrompt(suite, dirname(file), file)
+  return { spec: suite, file, dir: dirname(file), hash: hashOf(suite) }
+}
+
+/**
+ * A judge.prompt that names no bundled prompt is a file beside the suite: its text becomes judge.template (an
+ * inline template still wins), so the suite's hash changes when the file does.
+ */
+function readJudgePrompt(spec: SuiteSpec, dir: string, file: string): void {
+  const prompt = spec.judge?.prompt
+  if (prompt === undefined || judgeTemplates.has(prompt)) return
+  const path = resolve(dir, prompt)
+  if (!existsSync(path))
+    throw new RmbenchError('E_SUITE_SCHEMA', `${display(file)}: judge.prompt '${prompt}' is neither a bundled prompt nor a file (${path} not found).${didYouMean(prompt, judgeTemplates.names())} Bundled: ${judgeTemplates.names().join(', ')}.`, { file, field: 'judge.prompt' })
+  const text = readTextFile(path, 'E_SUITE_SCHEMA', 'judge prompt file')
+  if (spec.judge!.template === undefined) spec.judge!.template = text.replace(/\n$/, '')
 }
 
 function hasPath(value: unknown, path: (string | number)[]): boolean {

@@ -13,6 +13,8 @@ export interface FieldMap {
   label?: string
   /** Label value of the first response. @default 1 */
   label_base?: 0 | 1
+  /** Text labels instead of numbers: the values meaning "the first response is better" and "the second is" (JudgeBench: A>B, B>A). */
+  label_names?: [string, string]
   /** Column with a list of responses ranked best first (ranking-accuracy with n > 2). */
   ranked?: string
   /** Column with the raters' agreement α for the pair (ranking-accuracy). */
@@ -79,7 +81,7 @@ export interface SuiteSpec {
   judge?: JudgeSpec
 }
 
-/** The judge of a self-preference suite. */
+/** The judge of a self-preference suite, or how an LLM judge is asked and read on any reward suite. */
 export interface JudgeSpec {
   /** The judge's model name, matched against the data's model columns (CLI --judge overrides). */
   name?: string
@@ -91,6 +93,16 @@ export interface JudgeSpec {
   orders?: 'both' | 'AB'
   /** Prompt for LM judges, with {question}, {answer_a}, {answer_b} (pairwise) or {answer} (pointwise). */
   template?: string
+  /** A bundled prompt by name (letter, mt-bench, arena-hard, ab, rating, number) or a prompt file beside the suite. */
+  prompt?: string
+  /** The verdict rule that reads the judge's answer (default: the bundled prompt's own; letter for other prompts). */
+  parse?: string
+  /** How the two orders' verdicts make a pair's credit: mean of each order's credit, or JudgeBench's vote (sum > 0). */
+  combine?: 'mean' | 'vote'
+  /** An unreadable verdict counts as a wrong one (vote 0; credit 0), or leaves its pair out of accuracy. */
+  unparseable?: 'wrong' | 'exclude'
+  /** Tokens a served chat judge may generate for one verdict (default: the prompt's own). */
+  max_tokens?: number
   /** The next tokens that mean "A wins" and "B wins". @default ['A', 'B'] */
   labels?: [string, string]
   /** Pointwise rating scale, inclusive. @default [1, 10] */

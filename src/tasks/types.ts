@@ -64,6 +64,18 @@ export interface ExampleOutcome {
  */
 export interface Replicator { keys: string[]; evaluate(weights: Float64Array): Record<string, number> }
 
+/** How an LLM judge was asked and read (results.json provenance.judge). */
+export interface JudgeDescription {
+  prompt: string
+  promptHash: string
+  parse: string
+  mode: 'pairwise' | 'rating' | 'self-preference'
+  orders?: ('AB' | 'BA')[]
+  combine?: 'mean' | 'vote'
+  unparseable?: 'wrong' | 'exclude'
+  scale?: [number, number]
+}
+
 /** A benchmark kind: turns examples into requests, and scores into metrics. */
 export interface Task {
   name: string
@@ -87,6 +99,18 @@ export interface Task {
   cluster?(example: Example, suite: SuiteSpec): string
   /** Metrics that describe the run itself (counts of failed items), not a sample estimate: no interval for them. */
   exactMetrics?: string[]
+  /**
+   * Error codes that are an answer, not a failure (a judge's unreadable verdict): such a request leaves its role out
+   * of the example's scores, and the task reads the absence by its own declared rule, instead of the example failing.
+   */
+  verdictErrors?: string[]
+  /**
+   * A judge's verdicts as reward-shaped scores (`chosen/0`, `rejected/0`, …) for the analyses that read rewards
+   * (length bias): P(chosen wins) for pairs, the ratings for rated completions.
+   */
+  rewardsOf?(example: Example, scores: Record<string, number>, suite: SuiteSpec): Record<string, number>
+  /** How the task asks an LLM judge (prompt, its hash with the verdict rule, orders, combine rule), for provenance. */
+  judging?(suite: SuiteSpec): JudgeDescription
   /** What the example explorer shows of one scored example (explorer.html): credit, margin, response scores. */
   outcome?(example: Example, scores: Record<string, number>, suite: SuiteSpec): ExampleOutcome
   /** Names of an example's responses, chosen… then rejected… (default: chosen, rejected, numbered when several). */

@@ -1,4 +1,5 @@
-import type { Message } from '../../data/types.ts'
+import type { Message, VerdictAsk } from '../../data/types.ts'
+import { bareAnswer, verdictRules } from '../../judges/verdict-rules.ts'
 import type { RewardRequest, Scored } from '../types.ts'
 import { arr, byIndex, num, obj } from './json-shape.ts'
 import type { ReplicaPool } from './replica-pool.ts'
@@ -26,7 +27,39 @@ export function askChat(pool: ReplicaPool, model: string, messages: Message[], t
   }, signal)
 }
 
-const norm = (s: string) => s.trim().replace(/^[[("'*]+|[\])"'*.:,]+$/g, '').trim().toLowerCase()
+const norm = bareAnswer
+
+/** A judge's generated answer and the tokens it cost (the server's usage block; 0 where it sends none). */
+export interface GeneratedAnswer { content: string; promptTokens: number; completionTokens: number }
+
+/**
+ * `POST /v1/chat/completions` for a judge that explains before its verdict: temperature 0 and a fixed seed (so a
+ * re-asked verdict is the same one), up to `maxTokens` tokens.
+ */
+export function generateAnswer(pool: ReplicaPool, model: string, messages: Message[], maxTokens: number, signal?: AbortSignal): Promise<GeneratedAnswer> {
+  return pool.post('/v1/chat/completions', { model, messages, temperature: 0, seed: 0, max_tokens: maxTokens }, (json) => {
+    const choice = byIndex(json, 'choices', 1)[0]
+    const content = obj(choice.message, 'choices[0].message').content
+    const u = (json as { usage?: unknown }).usage
+    const usage = u && typeof u === 'object' ? (u as Record<string, unknown>) : {}
+    const count = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0)
+    return { content: typeof content === 'string' ? content : '', promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) }
+  }, signal)
+}
+
+/**
+ * log p(label) from a generated answer read by the template's verdict rule: 0 for the label it names, LOG_ZERO for
+ * the other, log ½ each for a tie; a rating names its scale value. The answer's text travels with the score; an
+ * answer the rule cannot read is E_VERDICT (the task's declared rule counts it), never an even split.
+ */
+export function verdictLogprob(text: string, req: RewardRequest, ask: VerdictAsk): Scored {
+  const v = verdictRules.get(ask.parse).parse(text, ask)
+  if (typeof v === 'string') return { error: { code: 'E_VERDICT', message: v }, output: text }
+  if ('rating' in v) return { value: String(v.rating) === req.response ? 0 : LOG_ZERO, output: text }
+  if (v.winner === 'tie') return { value: Math.log(0.5), output: text }
+  const named = v.winner === 'first' ? ask.labels[0] : ask.labels[1]
+  return { value: named === req.response ? 0 : LOG_ZERO, output: text }
+}
 
 /**
  * log p(label) from a chat answer. With top log-probs: the summed probability of the tokens that spell the label

@@ -3,9 +3,10 @@ import { hashOf, sha256, stableStringify } from '../../util/hash.ts'
 import { choiceOption, intOption } from '../option-values.ts'
 import { chunkSize } from '../../util/chunk-size.ts'
 import { requestChars } from '../request-size.ts'
-import type { RewardRequest, Runner, RunnerFactory, RunnerOptions, Scored } from '../types.ts'
+import type { RewardRequest, Runner, RunnerFactory, RunnerInfo, RunnerOptions, Scored } from '../types.ts'
 import { callInBatches } from './batched-calls.ts'
-import { askChat, labelLogprob, type ChatAnswer } from './chat-judge.ts'
+import { askChat, generateAnswer, labelLogprob, verdictLogprob, type ChatAnswer, type GeneratedAnswer } from './chat-judge.ts'
+import type { VerdictAsk } from '../../data/types.ts'
 import { completionLogprobs, type LmInput } from './completion-logprobs.ts'
 import type { ReplicaPool } from './replica-pool.ts'
 import { logitsReader, vllmRewardApi, type RewardInput } from './reward-apis.ts'
@@ -102,7 +103,9 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
         fingerprint,
         info,
         batchSize,
-        capabilities: kind === 'reward' ? { reward: true } : { logprob: true },
+        capabilities: kind === 'reward' ? { reward: true } : kind === 'judge' ? { logprob: true, judge: true } : { logprob: true },
+        // A verdict asked at temperature 0 with a fixed seed is kept in the shared cache: asking again costs a generation.
+        ...(kind === 'judge' ? { cacheable: true } : {}),
         parallel: parallelChunks(pool, batchSize),
         batchInvariant: true,
         health: () => poolSummary(pool),
@@ -143,7 +146,26 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
           }
           return asked.get(k)!
         }
-        runner.logprob = (batch, signal) => callInBatches(batch, 1, async ([r]) => [labelLogprob(await ask(r, signal), r)])
+        // A judge that explains first (its prompt allows more than one token) is asked for text, read by the verdict rule.
+        const generated = new Map<string, Promise<GeneratedAnswer>>()
+        const generate = (r: RewardRequest, ask: VerdictAsk, signal?: AbortSignal) => {
+          const k = sha256(stableStringify([r.prompt, ask.maxTokens]))
+          if (!generated.has(k)) {
+            if (generated.size > 4096) generated.delete(generated.keys().next().value!)
+            const p = generateAnswer(pool, server.model, r.prompt, ask.maxTokens, signal).then((a) => {
+              const used = info as RunnerInfo
+              used['usage/prompt_tokens'] = Number(used['usage/prompt_tokens'] ?? 0) + a.promptTokens
+              used['usage/completion_tokens'] = Number(used['usage/completion_tokens'] ?? 0) + a.completionTokens
+              return a
+            })
+            p.catch(() => generated.delete(k))
+            generated.set(k, p)
+          }
+          return generated.get(k)!
+        }
+        runner.logprob = (batch, signal) => callInBatches(batch, 1, async ([r]) => [
+          r.verdict && r.verdict.maxTokens > 1 ? verdictLogprob((await generate(r, r.verdict, signal)).content, r, r.verdict) : labelLogprob(await ask(r, signal), r),
+        ])
       }
       return runner
     },

@@ -25,7 +25,7 @@ export class OnnxRunner implements Runner {
   private readonly spans = { tokenize: [] as [number, number][], session: [] as [number, number][] }
   /** Local weights: a score is a pure function of the fingerprint and the text. */
   readonly cacheable = true
-  readonly capabilities: Runner['capabilities']
+  capabilities: Runner['capabilities']
   /** Set for sequence classifiers (logits [B, labels]). */
   readonly reward?: Runner['reward']
   /** Set for causal LMs (logits [B, T, vocab]). */
@@ -35,6 +35,11 @@ export class OnnxRunner implements Runner {
    * while the other runs in the session; one chunk at a time otherwise.
    */
   readonly parallel: number
+  /** A causal LM asked as an LLM judge (onnx:…?judge=true): reward suites run in their judge form. */
+  markJudge(): void {
+    this.capabilities = { logprob: true, judge: true }
+  }
+
   constructor(
     readonly id: string,
     readonly fingerprint: string,

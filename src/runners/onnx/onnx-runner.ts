@@ -75,6 +75,7 @@ export const onnxRunner: RunnerFactory = {
     execution_mode: 'sequential | parallel (default sequential)',
     tokenize_threads: '1: tokenise the next chunk while this one runs in onnxruntime (default); 0: one chunk at a time',
     file: 'the .onnx file inside the folder',
+    judge: 'true: a causal LM run as an LLM judge on reward suites (verdict labels scored by log p)',
   },
   async create(target, options, ctx) {
     if (!target) throw new RmbenchError('E_MODEL_SPEC', `onnx: needs a folder, e.g. onnx:./fixtures/quickstart-rm.`)
@@ -155,6 +156,12 @@ export const onnxRunner: RunnerFactory = {
       maxBatchTokens,
       tokenizeThreads,
     )
+    // Scoring a label's log p is what the LM does either way: judge mode changes the task, not the fingerprint.
+    if (boolOption(options, 'judge', false)) {
+      if (!lm) throw new RmbenchError('E_MODEL_SPEC', `onnx:${target}?judge=true: ${basename(folder.dir)} is a sequence classifier (a reward model); an LLM judge is a causal LM whose verdict labels are scored by log p.`, { option: 'judge' })
+      runner.markJudge()
+      Object.assign(info, { judge: 'label log-probs' })
+    }
     if (known) {
       for (const w of known.warnings) ctx.warn(w)
       if (known.paddingSide) runner.usePaddingSide(known.paddingSide)

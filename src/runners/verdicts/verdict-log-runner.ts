@@ -1,22 +1,35 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { RmbenchError } from '../../errors.ts'
+import { verdictRules } from '../../judges/verdict-rules.ts'
 import { sha256 } from '../../util/hash.ts'
 import { readIdLines } from '../read-id-lines.ts'
 import type { RewardRequest, RunnerFactory, Scored } from '../types.ts'
 
-/** A logged verdict for one presentation order: A, B, tie, P(first shown wins), or {A, B} probabilities. */
-type Verdict = string | number | { A?: number; B?: number }
+/** A logged verdict for one presentation order: A, B, tie, A>B-style labels, P(first shown wins), {A, B} probabilities, or the judge's text. */
+type Verdict = string | number | { A?: number; B?: number } | null
 
-/** One line of a judge log: both orders (`AB`, `BA`), one (`verdict` = AB), or a rating (`score`). */
-interface LogLine { id: string | number; AB?: Verdict; BA?: Verdict; verdict?: Verdict; score?: number }
+/** Both orders of one pair (`AB`, `BA`; or `verdict` = AB). */
+interface Orders { AB?: Verdict; BA?: Verdict; verdict?: Verdict }
+
+/**
+ * One line of a judge log: a pair's orders; a style matrix's cells ("i-j": orders); a rating (`score` for a
+ * self-preference item, `rating` with a `completion` index, or `ratings` in [chosen…, rejected…] order).
+ */
+interface LogLine extends Orders { id: string | number; score?: number; rating?: unknown; ratings?: unknown[]; completion?: number; cells?: Record<string, Orders> }
 
 // Log-probabilities stand for logged verdicts; log 0 is -1000 (exp underflows to exactly 0, and JSON can hold it).
 const LOG_ZERO = -1000
 const log = (p: number) => (p > 0 ? Math.log(p) : LOG_ZERO)
 
-/** P(first shown wins) from a logged verdict, or why it cannot be read. */
-export function verdictProb(v: Verdict | undefined): number | string {
+/** Verdict labels as JudgeBench and Arena-Hard log them: the letters name the position shown. */
+const LABELS: Record<string, number> = { 'a': 1, 'b': 0, 'tie': 0.5, 'c': 0.5, 'a>b': 1, 'a>>b': 1, 'b>a': 0, 'b>>a': 0, 'a=b': 0.5, 'b=a': 0.5 }
+
+/**
+ * P(first shown wins) from a logged verdict, or why it cannot be read. A string that is no verdict label is the
+ * judge's own text, read by the suite's verdict rule when the request carries one.
+ */
+export function verdictProb(v: Verdict | undefined, rule?: RewardRequest['verdict']): number | string {
   if (v === undefined || v === null) return 'no verdict'
   if (typeof v === 'number') return v >= 0 && v <= 1 ? v : `probability ${v} is outside [0, 1]`
   if (typeof v === 'object' && !Array.isArray(v)) {
@@ -27,16 +40,35 @@ export function verdictProb(v: Verdict | undefined): number | string {
   // Only text names a verdict: a list, true or a number-like string would be a guess.
   if (typeof v !== 'string') return `verdict ${JSON.stringify(v).slice(0, 60)} is not A, B, tie or a probability`
   const s = v.trim().replace(/^\[\[?|\]\]?$/g, '').trim().toLowerCase()
-  if (s === 'a') return 1
-  if (s === 'b') return 0
-  if (s === 'tie' || s === 'c') return 0.5
+  if (s in LABELS) return LABELS[s]
+  if (rule) {
+    const r = verdictRules.get(rule.parse).parse(v, rule)
+    if (typeof r === 'string') return r
+    if ('winner' in r) return r.winner === 'first' ? 1 : r.winner === 'second' ? 0 : 0.5
+  }
   return `verdict ${JSON.stringify(v).slice(0, 60)} is not A, B, tie or a probability`
 }
 
+/** What a judge's role asks: a pair's order (in a style-matrix cell or not), a completion's rating, or a self-preference rating. */
+function parseRole(role: string): { kind: 'pair'; cell?: string; order: 'AB' | 'BA'; label: 'A' | 'B' } | { kind: 'rate'; completion: boolean; value: string } | null {
+  const pair = /^(?:c(\d+)r(\d+)\/)?(AB|BA)\/(A|B)$/.exec(role)
+  if (pair) return { kind: 'pair', ...(pair[1] !== undefined ? { cell: `${pair[1]}-${pair[2]}` } : {}), order: pair[3] as 'AB' | 'BA', label: pair[4] as 'A' | 'B' }
+  const rate = /^(?:(?:chosen|rejected)\/\d+\/)?rate\/(.+)$/.exec(role)
+  return rate ? { kind: 'rate', completion: !role.startsWith('rate/'), value: rate[1] } : null
+}
+
+/** A completion line's key: its id and completion index (lines without one are keyed by id alone). */
+function lineKey(row: Record<string, unknown>, id: string, at: { file: string; line: number }): string {
+  if (row.completion === undefined) return id
+  if (typeof row.completion !== 'number' || !Number.isSafeInteger(row.completion) || row.completion < 0)
+    throw new RmbenchError('E_DATA_ROW', `${at.file}:${at.line}: "completion" must be a whole number ≥ 0 (the response's index in [chosen…, rejected…]), got ${JSON.stringify(row.completion)}.`, at)
+  return `${id}#${row.completion}`
+}
+
 /**
- * `verdicts:<file.jsonl>`: a judge's logged verdicts (API judges run elsewhere), joined to the suite's items by id.
- * They answer the self-preference task's label requests as two-way log-probabilities, so logged and local LM judges
- * share one metric path. A verdict that cannot be read fails its item (counted as unparseable), never a tie.
+ * `verdicts:<file.jsonl>`: an LLM judge's logged verdicts (API judges run elsewhere), joined to the suite's items by
+ * id. They answer the judge tasks' label requests as two-way log-probabilities, so logged and local LM judges share
+ * one metric path. A verdict that cannot be read is E_VERDICT (counted as unparseable by the task's rule), never a tie.
  */
 export const verdictLogRunner: RunnerFactory = {
   name: 'verdicts',
@@ -45,29 +77,41 @@ export const verdictLogRunner: RunnerFactory = {
   async create(target, _options, ctx) {
     if (!target) throw new RmbenchError('E_MODEL_SPEC', 'verdicts: needs a file, e.g. verdicts:./judge-log.jsonl.')
     const file = resolve(ctx.cwd, target)
-    const lines = readIdLines<LogLine>(file, '{"id": …, "AB": "A", "BA": "B"} (both orders), {"id": …, "verdict": "A"} (one), or {"id": …, "score": 7} (a rating)', 'judge verdicts')
+    const lines = readIdLines<LogLine>(file, '{"id": …, "AB": "A", "BA": "B"} (both orders), {"id": …, "verdict": "A"} (one), {"id": …, "ratings": [7, 3]} or {"id": …, "completion": 0, "rating": 7} (ratings), or {"id": …, "score": 7}', 'judge verdicts', lineKey)
+    const fail = (message: string): Scored => ({ error: { code: 'E_VERDICT', message } })
     const answer = (r: RewardRequest): Scored => {
       if (!r.ref) return { error: { code: 'E_NO_ID', message: 'logged verdicts need the item id' } }
-      const line = lines.get(r.ref.exampleId)
-      if (!line) return { error: { code: 'E_MISSING_SCORE', message: `id '${r.ref.exampleId}' is not in ${target}` } }
-      const [order, label] = r.ref.role.split('/')
-      if (order === 'rate') {
-        if (typeof line.score !== 'number' || !Number.isInteger(line.score)) return { error: { code: 'E_VERDICT', message: `id '${r.ref.exampleId}': score ${JSON.stringify(line.score)} is not an integer rating` } }
+      const { exampleId: id, role } = r.ref
+      const what = parseRole(role)
+      if (!what) return { error: { code: 'E_VERDICT', message: `role '${role}' is not a verdict this log can answer` } }
+      if (what.kind === 'rate') {
+        const line = what.completion ? lines.get(`${id}#${r.ref.position}`) ?? lines.get(id) : lines.get(id)
+        if (!line) return { error: { code: 'E_MISSING_SCORE', message: `id '${id}'${what.completion ? ` (completion ${r.ref.position})` : ''} is not in ${target}` } }
+        const given = !what.completion ? line.score : line.completion !== undefined ? line.rating : line.ratings?.[r.ref.position]
+        if (given === undefined || given === null) return fail(`id '${id}': no rating${what.completion ? ` for completion ${r.ref.position}` : ''}`)
+        if (typeof given !== 'number' || !Number.isInteger(given)) return fail(`id '${id}': rating ${JSON.stringify(given)?.slice(0, 40)} is not a whole number`)
         // A rating off the scale would put no mass on any of its values, which averages to the middle of the scale.
         const scale = r.choices ?? []
-        if (!scale.includes(String(line.score))) return { error: { code: 'E_VERDICT', message: `id '${r.ref.exampleId}': rating ${line.score} is outside judge.scale [${scale[0]}, ${scale[scale.length - 1]}]` } }
-        return { value: String(line.score) === label ? 0 : LOG_ZERO }
+        if (!scale.includes(String(given))) return fail(`id '${id}': rating ${given} is outside judge.scale [${scale[0]}, ${scale[scale.length - 1]}]`)
+        return { value: String(given) === what.value ? 0 : LOG_ZERO }
       }
-      const p = verdictProb(order === 'AB' ? (line.AB ?? line.verdict) : line.BA)
-      if (typeof p === 'string') return { error: { code: 'E_VERDICT', message: `id '${r.ref.exampleId}', order ${order}: ${p}` } }
-      return { value: label === 'A' ? log(p) : log(1 - p) }
+      const line = lines.get(id)
+      if (!line) return { error: { code: 'E_MISSING_SCORE', message: `id '${id}' is not in ${target}` } }
+      const orders: Orders | undefined = what.cell !== undefined ? line.cells?.[what.cell] : line
+      if (!orders) return fail(`id '${id}': no verdicts for cell ${what.cell} (chosen style ${what.cell!.replace('-', ' vs rejected style ')})`)
+      const logged = what.order === 'AB' ? (orders.AB ?? orders.verdict) : orders.BA
+      const p = verdictProb(logged, r.verdict)
+      // A logged text is what the judge said: it travels to judgments.jsonl with the verdict read from it.
+      const output = typeof logged === 'string' ? { output: logged } : {}
+      if (typeof p === 'string') return { ...fail(`id '${id}', order ${what.order}: ${p}`), ...output }
+      return { value: what.label === 'A' ? log(p) : log(1 - p), ...output }
     }
     return {
       id: `verdicts-${target.split('/').pop()!.replace(/\.jsonl?$/, '')}`,
       fingerprint: sha256(readFileSync(file)).slice(0, 16),
-      capabilities: { logprob: true },
+      capabilities: { logprob: true, judge: true },
       perExample: true,
-      info: { runner: 'verdicts', file: target, ids: lines.size },
+      info: { runner: 'verdicts', file: target, ids: lines.size, judge: 'logged' },
       batchSize: 1024,
       async logprob(batch) {
         return batch.map(answer)

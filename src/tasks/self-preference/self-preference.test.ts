@@ -3,7 +3,7 @@ import type { Example } from '../../data/types.ts'
 import { goldVerdict } from '../../data/gold-verdict.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import { cohenKappa, pairwiseJudgeMetrics, pointwiseJudgeMetrics, type PairJudgment } from './judge-metrics.ts'
-import { fillTemplate } from './judge-prompt.ts'
+import { fillTemplate } from '../../judges/render-prompt.ts'
 import { judgeNames, selfPreferenceTask } from './self-preference-task.ts'
 
 const pair = (own: 0 | 1 | null, gold: number, pAB: number, pBA?: number, lenA = 1, lenB = 1): PairJudgment => ({ own, gold, pAB, ...(pBA !== undefined ? { pBA } : {}), lenA, lenB })

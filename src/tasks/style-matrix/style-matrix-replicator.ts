@@ -4,23 +4,28 @@ import { sideScores } from '../response-requests.ts'
 import type { ExampleScores, Replicator } from '../types.ts'
 import { domainOf, matrixSummary } from './style-matrix.ts'
 
+/** An example's win indicators, cell a·size + b = 1[chosen a > rejected b] (strict: a tie is wrong, as RM-Bench counts). */
+export function winCells(s: Record<string, number>, size: number): Uint8Array {
+  const chosen = sideScores(s, 'chosen', size)
+  const rejected = sideScores(s, 'rejected', size)
+  const out = new Uint8Array(size * size)
+  for (let a = 0; a < size; a++) for (let b = 0; b < size; b++) out[a * size + b] = chosen[a] > rejected[b] ? 1 : 0
+  return out
+}
+
 /**
  * styleMatrixTask.metrics as a weighted replicator: each example's 3×3 win indicators computed once; a resample's
  * cell is the weighted share of its domain's examples, and domain, hard/normal/easy and score follow as the task
  * combines them.
  */
-export function styleMatrixReplicator(examples: Example[], scores: ExampleScores, suite: SuiteSpec, domains: Record<string, string[]>, size: number): Replicator {
+export function styleMatrixReplicator(examples: Example[], scores: ExampleScores, suite: SuiteSpec, domains: Record<string, string[]>, size: number, cellsOf: (ex: Example, s: Record<string, number>) => ArrayLike<number> = (ex, s) => winCells(s, size)): Replicator {
   const names = [...new Set(examples.map((e) => domainOf(e.group, domains)))].sort()
   const dIx = new Map(names.map((d, i) => [d, i]))
   const domain = Int32Array.from(examples, (e) => dIx.get(domainOf(e.group, domains))!)
   const cells = size * size
-  const wins = new Uint8Array(examples.length * cells)
-  examples.forEach((ex, i) => {
-    const s = scores.get(ex.id)!
-    const chosen = sideScores(s, 'chosen', size)
-    const rejected = sideScores(s, 'rejected', size)
-    for (let a = 0; a < size; a++) for (let b = 0; b < size; b++) wins[i * cells + a * size + b] = chosen[a] > rejected[b] ? 1 : 0
-  })
+  // Each example's credit per cell: 1[chosen a > rejected b] for rewards, a judge's pair credit for judges.
+  const wins = new Float64Array(examples.length * cells)
+  examples.forEach((ex, i) => wins.set(cellsOf(ex, scores.get(ex.id)!), i * cells))
   const keys = [...names.flatMap((d) => [...Array.from({ length: cells }, (_, c) => `matrix/${d}/${Math.floor(c / size)}-${c % size}`), `domain/${d}`, `hard/${d}`, `normal/${d}`, `easy/${d}`]), ...(names.length ? ['hard', 'normal', 'easy', 'score'] : [])]
   const acc = new Float64Array(names.length * cells)
   const count = new Float64Array(names.length)
