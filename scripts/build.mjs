@@ -19,6 +19,9 @@ for (const f of ['explorer-diff.js', 'explorer-filters.js', 'explorer-view.js'])
 // The named chat templates are Jinja files (the reference script renders the same bytes with transformers).
 mkdirSync('dist/runners/onnx/templates', { recursive: true })
 for (const f of readdirSync('src/runners/onnx/templates')) copyFileSync(join('src/runners/onnx/templates', f), join('dist/runners/onnx/templates', f))
+// So are the bundled judge prompts (src/judges/templates/*.txt), whose bytes the prompt hash covers.
+mkdirSync('dist/judges/templates', { recursive: true })
+for (const f of readdirSync('src/judges/templates')) copyFileSync(join('src/judges/templates', f), join('dist/judges/templates', f))
 
 // tsc rewrites the sources' `./x.ts` imports to `./x.js` in JavaScript but keeps them in declarations, which a
 // consumer's TypeScript (without allowImportingTsExtensions) rejects: rewrite those too.

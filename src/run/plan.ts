@@ -91,7 +91,9 @@ export function planRequests(requests: TaskRequest[], runner: Runner, store: Sco
   // Counted in the requests' own order, over this shard's part of the plan (all of it without shards).
   for (const key of unique.keys()) {
     if (mine && !mine.has(key)) continue
-    const hit = o.cache?.get(key)
+    // A cached unreadable verdict is asked again under --retry-errors, like one in the run's own records.
+    const cachedHit = o.cache?.get(key)
+    const hit = cachedHit && 'error' in cachedHit && o.retryErrors ? undefined : cachedHit
     if (store.get(runner.fingerprint, key)) cached++
     else if (hit) {
       fromCache.push([key, hit])

@@ -3,7 +3,7 @@ import type { Scored } from '../runners/types.ts'
 import type { TaskRequest } from '../tasks/types.ts'
 import { planRequests, type Plan, type PlanOptions } from './plan.ts'
 import type { RunOptions } from './run-suite.ts'
-import type { CachedScore, ScoreCache } from './score-cache.ts'
+import { cacheableResult, type CachedScore, type ScoreCache } from './score-cache.ts'
 import { ScoreStore } from './score-store.ts'
 
 /** A run folder's records and, when the model's scores may be shared, the score cache beside them. */
@@ -38,9 +38,9 @@ export function planRecorded(requests: TaskRequest[], o: RunOptions, r: RunRecor
   return plan
 }
 
-/** The scoring loop's onRecorded hook that copies finished scores (not failures) into the cache; none without one. */
+/** The scoring loop's onRecorded hook that copies finished scores (not failures, but a judge's unreadable verdicts) into the cache; none without one. */
 export function cacheRecorder(o: RunOptions, r: RunRecords): ((keys: string[], results: Scored[]) => void) | undefined {
   const cache = r.cache
   if (!cache) return undefined
-  return (keys, results) => cache.append(o.runner.fingerprint, keys.flatMap((k, i) => ('value' in results[i] ? [[k, results[i]] as [string, CachedScore]] : [])), { id: o.runner.id, info: o.runner.info })
+  return (keys, results) => cache.append(o.runner.fingerprint, keys.flatMap((k, i) => (cacheableResult(results[i]) ? [[k, results[i]] as [string, CachedScore]] : [])), { id: o.runner.id, info: o.runner.info })
 }

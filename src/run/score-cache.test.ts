@@ -103,7 +103,7 @@ t.test('segments: one per writer, torn lines skipped, stats and clear', async (t
   const c = new ScoreCache(dir)
   t.same([...c.scores(fp)].sort(), [['k1', { value: 1.5, tokens: 3 }], ['k2', { value: -2 }]])
   c.append(fp, [['k4', { value: 4 }]])
-  t.equal(c.scores(fp).get('k4')?.value, 4, 'appends are visible to the writer')
+  t.same(c.scores(fp).get('k4'), { value: 4 }, 'appends are visible to the writer')
   const [s] = c.stats()
   t.match(s, { fingerprint: fp, id: 'm', records: 3, segments: 3 })
   t.equal(new ScoreCache(dir).clear('fff'), 0, 'a prefix that matches nothing removes nothing')

@@ -8,8 +8,16 @@ import type { Memo } from '../util/memo.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
 import { recordCheck, soundScore, type StoredScore } from './record-check.ts'
 
-/** A cached score: the model's value for one request (failures are never cached). */
-export interface CachedScore { value: number; tokens?: number; output?: string }
+/**
+ * A cached score: the model's value for one request. Failures are not cached, but for a judge's unreadable verdict
+ * (E_VERDICT, with the text it wrote): an answer, the same when asked again at temperature 0, and paid for once.
+ */
+export type CachedScore = { value: number; tokens?: number; output?: string } | { error: { code: 'E_VERDICT'; message: string }; output?: string }
+
+/** Whether a result may enter the shared cache: a score, or a judge's unreadable verdict. */
+export function cacheableResult(s: { value?: number; error?: { code: string } }): boolean {
+  return s.error === undefined || s.error.code === 'E_VERDICT'
+}
 
 /** What `rmbench cache stats` tells about one model in the cache. */
 export interface CachedModel { fingerprint: string; id: string | null; records: number; bytes: number; segments: number; lastWrite: string | null }
@@ -62,9 +70,14 @@ export class ScoreCache implements Memo {
         let sound: StoredScore | null = null
         let legacy = false
         try {
-          const r = JSON.parse(line) as { k?: unknown; v?: unknown; t?: unknown; o?: unknown; h?: unknown }
+          const r = JSON.parse(line) as { k?: unknown; v?: unknown; t?: unknown; o?: unknown; e?: unknown; h?: unknown }
           legacy = r.h === undefined && typeof r.k === 'string' && typeof r.v === 'number'
-          if (typeof r.k === 'string' && r.v !== undefined) sound = soundScore(fp, r.k, { value: r.v as number, tokens: r.t as number | undefined, ...(r.o !== undefined ? { output: r.o as string } : {}) }, r.h)
+          const output = r.o !== undefined ? { output: r.o as string } : {}
+          if (typeof r.k === 'string' && r.v !== undefined) sound = soundScore(fp, r.k, { value: r.v as number, tokens: r.t as number | undefined, ...output }, r.h)
+          else if (typeof r.k === 'string' && r.e !== undefined) {
+            sound = soundScore(fp, r.k, { error: r.e as { code: string; message: string }, ...output }, r.h)
+            if (sound && !cacheableResult(sound)) sound = null
+          }
           if (sound) m.set(r.k as string, sound as CachedScore)
         } catch { /* not JSON: a line torn by a crash, or damaged */ }
         if (!sound && !legacy) this.unsound.set(fp, (this.unsound.get(fp) ?? 0) + 1)
@@ -88,7 +101,7 @@ export class ScoreCache implements Memo {
       if (about && !existsSync(join(dir, 'model.json'))) writeAtomic(join(dir, 'model.json'), JSON.stringify({ fingerprint: fp, ...about }, null, 2) + '\n')
       const fd = openSync(join(dir, this.segment), 'a')
       try {
-        writeSync(fd, entries.map(([k, s]) => JSON.stringify({ k, v: s.value, ...(s.tokens !== undefined ? { t: s.tokens } : {}), ...(s.output !== undefined ? { o: s.output } : {}), h: recordCheck(fp, k, s) })).join('\n') + '\n')
+        writeSync(fd, entries.map(([k, s]) => JSON.stringify({ k, ...('error' in s ? { e: s.error } : { v: s.value, ...(s.tokens !== undefined ? { t: s.tokens } : {}) }), ...(s.output !== undefined ? { o: s.output } : {}), h: recordCheck(fp, k, s) })).join('\n') + '\n')
         fsyncSync(fd)
       } finally {
         closeSync(fd)

@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node'
 import { loadTokenizer } from '../../src/runners/tokenizer-file.ts'
 
 /** A fixture model as the fake server holds it. */
-export interface Loaded { session: ort.InferenceSession; tok: Tokenizer; template: Template | null; names: string[]; id2label: Record<string, string> }
+export interface Loaded { session: ort.InferenceSession; tok: Tokenizer; template: Template | null; names: string[]; id2label: Record<string, string>; config: Record<string, unknown> }
 
 /** Loads a fixture folder: session, Rust tokenizer, chat template, labels. */
 export async function load(dir: string): Promise<Loaded> {
@@ -17,7 +17,7 @@ export async function load(dir: string): Promise<Loaded> {
   // vLLM (through transformers' fast tokenizers) and TEI both tokenise with Rust tokenizers.
   const tok = loadTokenizer(join(dir, 'tokenizer.json'))
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
-  return { session, tok, template: typeof cfg.chat_template === 'string' ? new Template(cfg.chat_template) : null, names: [...session.inputNames], id2label: config.id2label ?? {} }
+  return { session, tok, template: typeof cfg.chat_template === 'string' ? new Template(cfg.chat_template) : null, names: [...session.inputNames], id2label: config.id2label ?? {}, config }
 }
 
 /** Each id's text alone, as the servers decode a single token. */

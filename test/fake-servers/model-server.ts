@@ -262,10 +262,32 @@ export class ModelServer {
     return { id: 'cmpl-fake', object: 'text_completion', model: this.o.name, choices, usage: { prompt_tokens: promptTokens, completion_tokens: prompts.length, total_tokens: promptTokens + prompts.length } }
   }
 
-  private async chat(body: { messages: { role: string; content: string }[]; top_logprobs?: number; logprobs?: boolean }): Promise<object> {
+  private async chat(body: { messages: { role: string; content: string }[]; top_logprobs?: number; logprobs?: boolean; max_tokens?: number; temperature?: number }): Promise<object> {
     const m = this.lm!
     const text = m.template!.render({ messages: body.messages, add_generation_prompt: true, bos_token: '', eos_token: '' })
     const ids = (await m.tok.encode(text, null, { addSpecialTokens: false })).getIds()
+    // More than one token: greedy decoding (temperature 0) up to max_tokens, as vLLM generates, with its usage block
+    // (vllm/entrypoints/openai/protocol.py UsageInfo: prompt_tokens, completion_tokens, total_tokens).
+    if ((body.max_tokens ?? 16) > 1 && !body.logprobs) {
+      const out: number[] = []
+      const eos = typeof m.config.eos_token_id === 'number' ? m.config.eos_token_id : -1
+      while (out.length < (body.max_tokens ?? 16)) {
+        const all = [...ids, ...out]
+        const logits = await forward(m, all)
+        const V = logits.dims[2] as number
+        const row = (logits.data as Float32Array).subarray((all.length - 1) * V, all.length * V)
+        let best = 0
+        for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v
+        if (best === eos) break
+        out.push(best)
+      }
+      const content = await m.tok.decode(out, true)
+      return {
+        id: 'chat-fake', object: 'chat.completion', model: this.o.name,
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: out.length >= (body.max_tokens ?? 16) ? 'length' : 'stop', logprobs: null }],
+        usage: { prompt_tokens: ids.length, completion_tokens: out.length, total_tokens: ids.length + out.length },
+      }
+    }
     const logits = await forward(m, ids)
     const V = logits.dims[2] as number
     const last = logSoftmax((logits.data as Float32Array).subarray((ids.length - 1) * V, ids.length * V))

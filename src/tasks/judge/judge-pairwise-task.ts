@@ -137,7 +137,7 @@ export function judgePairwiseTask(base: Task): Task {
     credit(ex, s, suite) {
       return pairJudgeCredit(pairVerdicts(ex, s, suite), pairJudge(suite)) ?? 0
     },
-    marginLabel: 'P(judge picks the chosen) − ½, mean over the orders read',
+    marginLabel: "the pair's credit − ½ (each order 1 / ½ / 0 for the chosen, combined by judge.combine)",
     outcome(ex, s, suite) {
       const vs = pairVerdicts(ex, s, suite)
       const credit = pairJudgeCredit(vs, pairJudge(suite))
@@ -147,12 +147,13 @@ export function judgePairwiseTask(base: Task): Task {
         judge[`${v.order} (${v.first} shown first)`] = pickWord(v)
         judge[`${v.order} P(first)`] = v.pFirst
       }
-      return { credit, margin: p === null ? null : p - 0.5, tie: credit === 0.5, scores: [p, p === null ? null : 1 - p], sections: sectionsOfGroup(suite, ex.group), judge }
+      return { credit, margin: credit === null ? null : credit - 0.5, tie: credit === 0.5, scores: [p, p === null ? null : 1 - p], sections: sectionsOfGroup(suite, ex.group), judge }
     },
     row(ex, s, suite) {
       const vs = pairVerdicts(ex, s, suite)
-      const p = chosenProb(vs)
-      return { id: ex.id, group: ex.group, verdicts: Object.fromEntries(vs.map((v) => [v.order, pickWord(v)])), margin: p === null ? null : p - 0.5, credit: pairJudgeCredit(vs, pairJudge(suite)) }
+      const credit = pairJudgeCredit(vs, pairJudge(suite))
+      // The margin ranks the worst examples: credit − ½, so a pair judged wrong (or unreadable, as wrong) is −½.
+      return { id: ex.id, group: ex.group, verdicts: Object.fromEntries(vs.map((v) => [v.order, pickWord(v)])), pChosen: chosenProb(vs), margin: credit === null ? null : credit - 0.5, credit }
     },
   }
 }
