@@ -20,6 +20,8 @@ export interface BoardRow {
   complete: boolean
   /** Why this row needs care (partial run, no per-example scores for the significance test, …). */
   flags: string[]
+  /** An LLM judge ranked beside reward models (its verdicts, not rewards, made the score). */
+  generative: boolean
   /** p of the paired test against the group's top model (null for the top model itself or when untestable). */
   pVsTop: number | null
   provenance: { revision: string | null; date: string; rmbenchVersion: string; fingerprint: string }
@@ -70,6 +72,7 @@ function row(b: BoardRun, prefix: string, suite: string): BoardRow {
   return {
     rank: 0, group: null, model: r.model.id, spec: r.model.spec, score: score?.value ?? NaN, ci: score?.ci ?? null, columns,
     scored: r.counts.scored, examples: r.counts.examples, complete: r.complete, flags, pVsTop: null,
+    generative: Boolean(r.provenance.judge && r.provenance.judge.mode !== 'self-preference'),
     provenance: { revision: r.provenance.modelSource?.commit ?? null, date: r.provenance.startedAt, rmbenchVersion: r.provenance.rmbenchVersion, fingerprint: r.provenance.modelFingerprint },
     page: `models/${slug(suite)}--${slug(r.model.id)}.html`, file: b.file,
   }

@@ -45,7 +45,7 @@ table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .3rem .6
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; }
 th[aria-sort="descending"] button::after { content: " ▼"; } th[aria-sort="ascending"] button::after { content: " ▲"; }
-.g1 { background: #eef7ee; } .flag { color: #b35900; font-size: .85rem; } .muted { color: #666; font-size: .9rem; }
+.g1 { background: #eef7ee; } .flag { color: #b35900; font-size: .85rem; } .gen { display: inline-block; margin-left: .4em; padding: 0 .35em; border: 1px solid #6a51a3; border-radius: 3px; color: #6a51a3; font-size: .75rem; } .muted { color: #666; font-size: .9rem; }
 input[type=search] { font: inherit; padding: .3rem .5rem; width: 20rem; max-width: 100%; box-sizing: border-box; }
 .wide { overflow-x: auto; max-width: 100%; } p, h2 { overflow-wrap: anywhere; }
 `
@@ -57,7 +57,7 @@ function cells(s: SuiteBoard, r: BoardRow): string {
   return [
     `<td class="num" data-value="${r.rank || 'NaN'}">${r.rank || '—'}</td>`,
     `<td class="num" data-value="${r.group ?? 'NaN'}">${r.group ?? '—'}</td>`,
-    `<td data-text="${htmlText(r.model)}"><a href="${htmlText(r.page)}">${htmlText(r.model)}</a>${r.flags.map((f) => `<div class="flag">⚠ ${htmlText(f)}</div>`).join('')}</td>`,
+    `<td data-text="${htmlText(r.model)}"><a href="${htmlText(r.page)}">${htmlText(r.model)}</a>${r.generative ? '<span class="gen" title="an LLM judge: its verdicts, not rewards, made the score">generative</span>' : ''}${r.flags.map((f) => `<div class="flag">⚠ ${htmlText(f)}</div>`).join('')}</td>`,
     num(r.score),
     `<td class="num">${ci}</td>`,
     ...s.columns.map((c) => num(r.columns[c] ?? NaN)),

@@ -132,7 +132,9 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
   })
   if (scored.aborted) return { result: null, outDir, interrupted: true, scored: plan.cached + scored.done }
   if (o.shard) {
-    const failed = plan.todo.filter((p) => store.getAny(o.runner.fingerprint, p.key)?.error).length
+    // A judge's unreadable verdict is an answer the task counts by its rule, not a failure to ask again.
+    const answered = new Set(task.verdictErrors ?? [])
+    const failed = plan.todo.filter((p) => { const e = store.getAny(o.runner.fingerprint, p.key)?.error; return e && !answered.has(e.code) }).length
     const manifest: ShardManifest = {
       kind: 'rmbench-shard',
       schemaVersion: 1,

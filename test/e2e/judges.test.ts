@@ -176,4 +176,11 @@ t.test('compare: a judge beside a reward model on the same suite, McNemar on pai
   const onlyJudge = [...cl].filter(([id, c]) => c === 0 && cj.get(id) === 1).length
   t.same(acc.discordant, [onlyLength, onlyJudge])
   t.equal(acc.b, results(join(d, 'judge')).metrics.accuracy.value)
+  // On a leaderboard the judge ranks beside the reward model, flagged as generative.
+  const lb = await cliAsync(['leaderboard', join(d, 'judge'), join(d, 'length'), '--out', join(d, 'site')])
+  t.equal(lb.code, 0, lb.stderr)
+  const csv = readFileSync(join(d, 'site/leaderboard.csv'), 'utf8').trim().split('\n').map((l) => l.split(','))
+  const col = csv[0].indexOf('generative')
+  t.same(csv.slice(1).map((r) => [r[3], r[col]]).sort(), [['baseline-length-chars', 'false'], ['verdicts-judge-log', 'true']])
+  t.match(readFileSync(join(d, 'site/index.html'), 'utf8'), /verdicts-judge-log<\/a><span class="gen"[^>]*>generative</)
 })

@@ -195,3 +195,42 @@ t.test('mt-bench-judgments: MT-Bench-shaped conversations from the hub, human wi
   t.same([m['win-rate/judge-own'].value, m['win-rate/gold-own'].value, m.dbg.value, m.dbg.n], [1, 0.5, 0.5, 2])
   t.equal(m.agreement.value, 2 / 3, 'rows 1 and 3 agree')
 })
+
+t.test('judgebench: JudgeBench-shaped parquet from the hub, split gpt, text labels, a logged double-game judge', async (t) => {
+  const subjects = ['biology', 'business', 'chemistry', 'computer science', 'economics', 'engineering', 'health', 'history', 'law', 'math', 'other', 'philosophy', 'physics', 'psychology']
+  const rows = [
+    ...subjects.map((s, i) => ({ pair_id: `k${i}`, source: `mmlu-pro-${s}`, label: i % 2 ? 'B>A' : 'A>B' })),
+    { pair_id: 'r1', source: 'livebench-reasoning', label: 'A>B' },
+    { pair_id: 'm1', source: 'livebench-math', label: 'B>A' },
+    { pair_id: 'c1', source: 'livecodebench', label: 'A>B' },
+  ]
+  const file = (list: typeof rows) => new Uint8Array(parquetWriteBuffer({
+    columnData: [
+      { name: 'pair_id', data: list.map((r) => r.pair_id), type: 'STRING' },
+      { name: 'original_id', data: list.map((_, i) => String(i)), type: 'STRING' },
+      { name: 'source', data: list.map((r) => r.source), type: 'STRING' },
+      { name: 'question', data: list.map((r) => `question ${r.pair_id}`), type: 'STRING' },
+      { name: 'response_model', data: list.map(() => 'gpt-4o-2024-05-13'), type: 'STRING' },
+      { name: 'response_A', data: list.map((r) => `A of ${r.pair_id}`), type: 'STRING' },
+      { name: 'response_B', data: list.map((r) => `B of ${r.pair_id}`), type: 'STRING' },
+      { name: 'label', data: list.map((r) => r.label), type: 'STRING' },
+    ],
+  }))
+  const { suite, hub } = await withStandIns(t, 'judgebench', { 'ScalerLab/JudgeBench': { 'data/gpt-00000-of-00001.parquet': file(rows), 'data/claude-00000-of-00001.parquet': file(rows.slice(0, 1)) } })
+  const d = tmp()
+  // Knowledge: right in both orders (+2) but k3 (computer science, B better): AB says A>B (−1), BA says A>B,
+  // the B shown first (+1): 0, wrong. r1: wrong both (−2). m1: tie + right (+1). c1: right once, no verdict once (+1).
+  const right = (label: string) => (label === 'A>B' ? { AB: 'A>B', BA: 'B>A' } : { AB: 'B>A', BA: 'A>B' })
+  writeFileSync(join(d, 'log.jsonl'), jsonl([
+    ...rows.slice(0, 14).map((r) => ({ id: r.pair_id, ...(r.pair_id === 'k3' ? { AB: 'A>B', BA: 'A>B' } : right(r.label)) })),
+    { id: 'r1', AB: 'B>A', BA: 'A>B' }, { id: 'm1', AB: 'A=B', BA: 'A>B' }, { id: 'c1', AB: 'A>B', BA: null },
+  ]))
+  const runner = await createRunner(parseModelSpec(`verdicts:${join(d, 'log.jsonl')}`), ctx)
+  const { result } = await runSuite({ suite, runner, modelSpec: 'log', outDir: join(d, 'out'), hub })
+  const m = result!.metrics
+  t.equal(result!.counts.examples, 17, 'only the gpt split')
+  t.equal(m['section/Knowledge'].value, 13 / 14)
+  t.same([m['section/Reasoning'].value, m['section/Math'].value, m['section/Coding'].value], [0, 1, 1])
+  t.equal(m.accuracy.value, 15 / 17)
+  t.same([m['judge/unparseable'].value, m['judge/tie-rate'].value], [1 / 34, 1 / 33])
+})
