@@ -18,7 +18,14 @@ export interface ChartRow {
 }
 
 /** What every chart builder reads: the run's task and metrics, and its per-example rows. */
-export interface ChartInput { task: string; metrics: Metrics; rows: ChartRow[]; confidence?: number }
+export interface ChartInput {
+  task: string
+  metrics: Metrics
+  rows: ChartRow[]
+  confidence?: number
+  /** An LLM judge made the scores (verdicts, not rewards): reward charts give way to the judge's behaviour. */
+  judge?: 'pairwise' | 'rating'
+}
 
 /** Shared look: readable at report width, no external fonts or resources. */
 export const CHART_CONFIG = {

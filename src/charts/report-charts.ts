@@ -29,7 +29,20 @@ const CHARTS: Record<string, Builder[]> = {
   ],
 }
 
+/** How a judge decides: unreadable verdicts, position consistency, first-position picks, ties, with their intervals. */
+const judgeBehaviour: Builder = (i) => subsetAccuracyChart(i.metrics, { prefix: 'judge/', name: 'judge-behaviour', title: 'How the judge decides (first-position 50%: no position bias)', axis: 'share', confidence: i.confidence })
+
+/**
+ * A judge's charts: the task's accuracy charts, then its behaviour. Margin and reward-vs-length charts are left out
+ * for pairwise verdicts: a verdict has no reward scale (ratings keep them, a rating being one).
+ */
+const JUDGE_CHARTS: Record<string, Builder[]> = {
+  pairwise: [sections, (i) => subsets(i, 0.5), judgeBehaviour],
+  'style-matrix': [CHARTS['style-matrix'][0], CHARTS['style-matrix'][1], judgeBehaviour],
+}
+
 /** Every chart that has data for this run, built by pure functions from its metrics and rows. */
 export function reportCharts(input: ChartInput): Chart[] {
-  return (CHARTS[input.task] ?? CHARTS.pairwise).map((b) => b(input)).filter((c): c is Chart => c !== null)
+  const builders = (input.judge === 'pairwise' ? JUDGE_CHARTS[input.task] : undefined) ?? CHARTS[input.task] ?? CHARTS.pairwise
+  return builders.map((b) => b(input)).filter((c): c is Chart => c !== null)
 }

@@ -3,6 +3,7 @@ import type { Metrics } from '../tasks/types.ts'
 import { formatCi, formatMetric, metricTables } from './metric-format.ts'
 import type { RunResult } from './types.ts'
 import type { WorstExample } from './worst-examples.ts'
+import { judgeLine, worstIntro } from './judge-line.ts'
 
 /** A chart with its rendered SVG, or the reason it could not be drawn. */
 export interface RenderedChart { chart: Chart; svg?: string; error?: string; /** The spec as written to charts/<name>.vl.json. */ specJson: string }
@@ -29,6 +30,13 @@ figcaption { color: #555; font-size: .85rem; margin-top: .25rem; }
 table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; } th, td { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; white-space: nowrap; }
 .worst td { max-width: 28rem; white-space: pre-wrap; word-break: break-word; font-size: .85rem; }
+/* On a phone seven text columns leave a few letters a line: each example becomes a card of labelled fields. */
+@media (max-width: 720px) {
+  .worst thead { display: none; }
+  .worst tr { display: block; border-top: 1px solid #ccc; padding: .4rem 0; }
+  .worst td { display: block; max-width: none; border: 0; padding: .15rem 0; text-align: left; }
+  .worst td::before { content: attr(data-label); display: block; font-weight: 600; font-size: .75rem; color: #555; }
+}
 .muted { color: #666; } code { font-size: .85em; }
 h1, h2, p, li, figcaption { overflow-wrap: anywhere; }
 `
@@ -59,10 +67,11 @@ export function htmlReport(r: RunResult, worst: WorstExample[], charts: Rendered
     parts.push(`<h2>${t.title}</h2>`, '<table><thead><tr><th>metric</th><th class="num">value</th><th class="num">CI</th><th class="num">n</th></tr></thead><tbody>', metricRows(m, t.keys, t.strip), '</tbody></table>')
   }
   if (worst.length) {
-    parts.push('<h2>Worst-scored examples</h2>', `<p class="muted">Most negative reward margin (chosen − rejected) first. Text is the dataset's, shown as text.${o.explorer ? ` Every example is in the <a href="${htmlText(o.explorer)}">explorer</a>.` : ''}</p>`)
+    parts.push('<h2>Worst-scored examples</h2>', `<p class="muted">${htmlText(worstIntro(r))} Text is the dataset's, shown as text.${o.explorer ? ` Every example is in the <a href="${htmlText(o.explorer)}">explorer</a>.` : ''}</p>`)
     const judged = worst.some((w) => w.judge !== undefined)
     parts.push(`<table class="worst"><thead><tr><th>id</th><th>subset</th><th class="num">margin</th><th>prompt</th><th>chosen</th><th>rejected</th>${judged ? '<th>judge said</th>' : ''}</tr></thead><tbody>`)
-    for (const w of worst) parts.push(`<tr><td>${htmlText(w.id)}</td><td>${htmlText(w.group)}</td><td class="num">${w.margin.toPrecision(4)}</td><td>${htmlText(w.prompt)}</td><td>${htmlText(w.chosen)}</td><td>${htmlText(w.rejected)}</td>${judged ? `<td>${htmlText(w.judge ?? '')}</td>` : ''}</tr>`)
+    const td = (label: string, text: string, cls = '') => `<td data-label="${label}"${cls ? ` class="${cls}"` : ''}>${text}</td>`
+    for (const w of worst) parts.push(`<tr>${td('id', htmlText(w.id))}${td('subset', htmlText(w.group))}${td('margin', w.margin.toPrecision(4), 'num')}${td('prompt', htmlText(w.prompt))}${td('chosen', htmlText(w.chosen))}${td('rejected', htmlText(w.rejected))}${judged ? td('judge said', htmlText(w.judge ?? '')) : ''}</tr>`)
     parts.push('</tbody></table>')
   }
   const p = r.provenance
@@ -71,6 +80,7 @@ export function htmlReport(r: RunResult, worst: WorstExample[], charts: Rendered
     `suite hash <code>${htmlText(p.suiteHash)}</code>, data hash <code>${htmlText(p.datasetHash)}</code>, model fingerprint <code>${htmlText(p.modelFingerprint)}</code>`,
     ...(p.dataSources ?? []).map((s) => `data ${htmlText(s.source)}${s.commit ? ` @ <code>${htmlText(s.commit)}</code>` : ''}`),
     ...(p.modelSource ? [`model ${htmlText(p.modelSource.repo)} @ <code>${htmlText(p.modelSource.commit)}</code>`] : []),
+    ...(judgeLine(r) ? [htmlText(judgeLine(r)!)] : []),
     ...(r.stats ? [`intervals: ${htmlText(r.stats.method)} bootstrap within subsets, ${r.stats.resamples} resamples (${r.stats.genericResamples} for recomputed metrics), seed ${r.stats.seed}`] : []),
   ]
   parts.push('<h2>Provenance</h2>', `<ul>${prov.map((l) => `<li>${l}</li>`).join('')}</ul>`)

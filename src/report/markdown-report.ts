@@ -1,6 +1,7 @@
 import type { Metrics } from '../tasks/types.ts'
 import type { RunResult } from './types.ts'
 import type { WorstExample } from './worst-examples.ts'
+import { judgeLine, worstIntro } from './judge-line.ts'
 import { formatCi, formatMetric, metricTables } from './metric-format.ts'
 
 /**
@@ -34,7 +35,7 @@ export function markdownReport(r: RunResult, worst: WorstExample[] = []): string
   if (!r.complete) out.push(`> **Incomplete run:** ${r.counts.failed} of ${r.counts.examples} examples failed; metrics cover the ${r.counts.scored} scored.`, '')
   for (const t of metricTables(m)) out.push(`## ${t.title}`, '', ...table(m, t.keys, t.strip))
   if (worst.length) {
-    out.push('## Worst-scored examples', '', 'Most negative reward margin (chosen − rejected) first. Text is the dataset\'s, escaped.', '')
+    out.push('## Worst-scored examples', '', `${worstIntro(r)} Text is the dataset's, escaped.`, '')
     const judged = worst.some((w) => w.judge !== undefined)
     out.push(`| id | subset | margin | prompt | chosen | rejected |${judged ? ' judge said |' : ''}`, `|---|---|---:|---|---|---|${judged ? '---|' : ''}`)
     for (const w of worst) out.push(`| ${mdText(w.id, 60)} | ${mdText(w.group, 60)} | ${w.margin.toPrecision(4)} | ${mdText(w.prompt)} | ${mdText(w.chosen)} | ${mdText(w.rejected)} |${judged ? ` ${mdText(w.judge ?? '')} |` : ''}`)
@@ -42,7 +43,8 @@ export function markdownReport(r: RunResult, worst: WorstExample[] = []): string
   }
   const p = r.provenance
   out.push('## Provenance', '')
-  if (p.judge) out.push(`- LLM judge (generative): prompt ${mdText(p.judge.prompt)} (hash ${p.judge.promptHash}), verdicts read by rule ${mdText(p.judge.parse)}${p.judge.orders ? `, orders ${p.judge.orders.join(' + ')}` : ''}${p.judge.combine ? `, combined by ${p.judge.combine}` : ''}${p.judge.unparseable ? `, unreadable verdicts ${p.judge.unparseable === 'wrong' ? 'count as wrong' : 'leave their pair out'}` : ''}${p.judge.usage ? `; tokens ${Object.entries(p.judge.usage).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`)
+  const judge = judgeLine(r)
+  if (judge) out.push(`- ${mdText(judge)}`)
   out.push(`- rmbench ${mdText(p.rmbenchVersion)}, ${mdText(p.node)} on ${mdText(p.platform)}; ${p.startedAt}, ${(p.durationMs / 1000).toFixed(1)} s`)
   out.push(`- suite hash ${p.suiteHash}, data hash ${p.datasetHash}, model fingerprint ${p.modelFingerprint}`)
   for (const s of p.dataSources ?? []) out.push(`- data ${mdText(s.source)}${s.commit ? ` @ ${s.commit}` : ''} (${s.files.length} file${s.files.length === 1 ? '' : 's'})`)

@@ -20,7 +20,8 @@ export interface ReportOptions { png?: boolean; warn?: (message: string) => void
 
 /** Builds the run's charts and renders each to SVG; a chart that fails is reported on the page, not fatal. */
 export async function renderCharts(result: RunResult, rows: Record<string, unknown>[], warn?: (m: string) => void, memo?: Memo | null): Promise<RenderedChart[]> {
-  const charts = reportCharts({ task: result.suite.task, metrics: result.metrics, rows: chartRows(rows), confidence: result.stats?.confidence })
+  const j = result.provenance.judge
+  const charts = reportCharts({ task: result.suite.task, metrics: result.metrics, rows: chartRows(rows), confidence: result.stats?.confidence, ...(j && j.mode !== 'self-preference' ? { judge: j.mode } : {}) })
   const out: RenderedChart[] = []
   const renderer = memo && charts.length ? rendererVersion() : ''
   for (const chart of charts) {

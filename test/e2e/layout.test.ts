@@ -37,7 +37,7 @@ const MEASURE = `(() => {
         return [...new Set(out)].slice(0, 12)
 })()`
 
-t.test('report, self-preference report, ranking report, leaderboard and its model pages fit at 360, 1280 and 1920 px', { skip: !existsSync(CHROMIUM) && !process.env.CI ? `no Chromium at ${CHROMIUM} (.ci/run installs it)` : false }, async (t) => {
+t.test('report, self-preference report, ranking report, judge report, leaderboard and its model pages fit at 360, 1280 and 1920 px', { skip: !existsSync(CHROMIUM) && !process.env.CI ? `no Chromium at ${CHROMIUM} (.ci/run installs it)` : false }, async (t) => {
   const d = tmp()
   const run = (args: string[], out: string) => {
     const r = cli([...args, '-q', '--out', join(d, out)])
@@ -49,6 +49,7 @@ t.test('report, self-preference report, ranking report, leaderboard and its mode
     ['report-length', join(run(['run', 'suites/quickstart', '--model', 'baseline:length'], 'len'), 'report.html')],
     ['self-preference', join(run(['run', 'suites/self-preference-mini', '--model', 'verdicts:./suites/self-preference-mini/judge-lm-verdicts.jsonl'], 'sp'), 'report.html')],
     ['ranking', join(run(['run', 'suites/ranking-accuracy-mini', '--model', 'tiny-lm-policy', '--lm', 'ref=tiny-lm-ref'], 'rank'), 'report.html')],
+    ['judge', join(run(['run', 'suites/judgebench-example', '--model', 'verdicts:./suites/judgebench-example/judge-log.jsonl'], 'judge'), 'report.html')],
   ]
   t.equal(cli(['leaderboard', join(d, 'rm'), join(d, 'len'), '--out', join(d, 'site')]).code, 0)
   const modelPages = readdirSync(join(d, 'site', 'models')).filter((f) => f.endsWith('.html') && !f.endsWith('.explorer.html')).sort()
@@ -56,7 +57,7 @@ t.test('report, self-preference report, ranking report, leaderboard and its mode
   t.ok(existsSync(pages[pages.length - 1][1]), 'a model page')
   // The explorers: a run's (an example opens by itself), a judge's, the copy a model page links, a comparison's.
   t.equal(cli(['compare', join(d, 'rm'), join(d, 'len'), '--html', join(d, 'compare.html')]).code, 0)
-  pages.push(['explorer', join(d, 'rm', 'explorer.html')], ['explorer-self-preference', join(d, 'sp', 'explorer.html')], ['explorer-ranking', join(d, 'rank', 'explorer.html')],
+  pages.push(['explorer', join(d, 'rm', 'explorer.html')], ['explorer-self-preference', join(d, 'sp', 'explorer.html')], ['explorer-judge', join(d, 'judge', 'explorer.html')], ['explorer-ranking', join(d, 'rank', 'explorer.html')],
     ['explorer-model-page', join(d, 'site', 'models', modelPages[0].replace(/\.html$/, '.explorer.html'))], ['explorer-compare', join(d, 'compare.html')])
   t.equal(cli(['audit', join(d, 'rm'), join(d, 'len'), '--out', join(d, 'audit'), '-q']).code, 0)
   pages.push(['audit', join(d, 'audit', 'audit.html')])
