@@ -184,3 +184,14 @@ t.test('compare: a judge beside a reward model on the same suite, McNemar on pai
   t.same(csv.slice(1).map((r) => [r[3], r[col]]).sort(), [['baseline-length-chars', 'false'], ['verdicts-judge-log', 'true']])
   t.match(readFileSync(join(d, 'site/index.html'), 'utf8'), /verdicts-judge-log<\/a><span class="gen"[^>]*>generative</)
 })
+
+t.test("validate reads a judge block as a judge run would; a judge cannot stream", async (t) => {
+  const d = tmp({ 'suite.yaml': 'name: s\ntask: best-of-n\ndata: { source: d.jsonl }\njudge: { prompt: mt-bench }\n' })
+  const v = await cliAsync(['validate', d, 'suites/judgebench'])
+  t.equal(v.code, 2)
+  t.match(v.stderr, /judge\.prompt 'mt-bench' asks for a verdict between two responses, but this task needs ratings/)
+  t.match(v.stdout, /ok {4}suites\/judgebench/)
+  const s = await run(['suites/judgebench-example', '--model', 'verdicts:./suites/judgebench-example/judge-log.jsonl', '--stream', '--out', tmp()])
+  t.equal(s.code, 2)
+  t.match(s.stderr, /cannot stream: model verdicts-judge-log is an LLM judge/)
+})

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { isRmbenchError, messageOf } from '../../errors.ts'
 import { loadSuite } from '../../suite/load-suite.ts'
 import { tasks } from '../../tasks/registry.ts'
+import { judgeTask } from '../../tasks/judge/judge-task.ts'
 import type { CliIO } from '../output.ts'
 
 /** `rmbench validate <suites...>`: checks suites against the schema (and task settings) without running them. */
@@ -15,7 +16,10 @@ export function registerValidate(program: Command, io: CliIO, setExit: (code: nu
       for (const a of args) {
         try {
           const s = loadSuite(a)
-          tasks.get(s.spec.task, s.file).check?.(s.spec)
+          const task = tasks.get(s.spec.task, s.file)
+          task.check?.(s.spec)
+          // A judge block is checked as a judge run would read it (its prompt's kind, its rule), where a judge can run.
+          if (s.spec.judge && ['pairwise', 'style-matrix', 'best-of-n'].includes(task.name)) judgeTask(task).check?.(s.spec)
           io.out(`ok    ${a}\n`)
         } catch (e) {
           if (!isRmbenchError(e)) throw e
