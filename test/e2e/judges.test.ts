@@ -195,3 +195,15 @@ t.test("validate reads a judge block as a judge run would; a judge cannot stream
   t.equal(s.code, 2)
   t.match(s.stderr, /cannot stream: model verdicts-judge-log is an LLM judge/)
 })
+
+t.test('a local judge in shards, merged: the unsharded run, judgments included', async (t) => {
+  const d = tmp()
+  const spec = 'onnx:fixtures/tiny-lm-policy?judge=true'
+  t.equal((await run(['suites/quickstart', '--model', spec, '--limit', '64', '--out', join(d, 'whole')])).code, 0)
+  for (const i of [1, 2]) t.equal((await run(['suites/quickstart', '--model', spec, '--limit', '64', '--shard', `${i}/2`, '--out', join(d, `s${i}`)])).code, 0)
+  const m = await cliAsync(['merge', join(d, 's1'), join(d, 's2'), '--out', join(d, 'merged')])
+  t.equal(m.code, 0, m.stderr)
+  t.same(results(join(d, 'merged')).metrics, results(join(d, 'whole')).metrics)
+  t.same(lines(join(d, 'merged/judgments.jsonl')), lines(join(d, 'whole/judgments.jsonl')))
+  t.match(results(join(d, 'merged')).provenance.judge, { mode: 'pairwise', prompt: 'letter' })
+})
