@@ -24,3 +24,14 @@ export function judgmentRow(ex: Example, row: ExampleRow | null, scores: Record<
   }
   return { ...(row ?? { id: ex.id, group: ex.group }), ...(error ? { error } : {}), answers: units }
 }
+
+/** What the judge wrote per verdict asked (`AB said`, `c0r1/BA said`), for the example explorer; undefined without texts. */
+export function judgeWords(notes: Record<string, JudgeNote> | undefined): Record<string, string> | undefined {
+  if (!notes) return undefined
+  const out: Record<string, string> = {}
+  for (const [role, n] of Object.entries(notes)) {
+    const text = n.output ?? (n.unreadable !== undefined ? `(unreadable: ${n.unreadable})` : undefined)
+    if (text !== undefined) out[`${verdictUnit(role)} said`] = text.length > 2000 ? `${text.slice(0, 2000)}…` : text
+  }
+  return Object.keys(out).length ? out : undefined
+}

@@ -21,7 +21,7 @@ import type { ScoreCache } from './score-cache.ts'
 import { claimOutDir } from './out-folder.ts'
 import { cacheRecorder, openRecords, planRecorded } from './run-records.ts'
 import { scoreRequests } from './score-requests.ts'
-import { judgmentRow, type JudgeNote } from './judgment-rows.ts'
+import { judgeWords, judgmentRow, type JudgeNote } from './judgment-rows.ts'
 import { judgeTask } from '../tasks/judge/judge-task.ts'
 import { streamRun, whyNotStream } from './stream-run.ts'
 
@@ -193,7 +193,7 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
     judge: task.judging?.(spec),
   })
   const writer = new ExplorerWriter(join(outDir, 'explorer.html'))
-  for (const ex of data.examples) writer.add(runExplorerItem(task, spec, ex, byExample.get(ex.id), failed.get(ex.id)))
+  for (const ex of data.examples) writer.add(runExplorerItem(task, spec, ex, byExample.get(ex.id), failed.get(ex.id), judgeWords(notes.get(ex.id))))
   await writeRun(outDir, result, rows, worstExamples(data.examples, rows, 10, judgments), { png: o.png, warn: o.warn, memo: o.cache, explorer: { writer, marginLabel: task.marginLabel ?? 'margin' }, judgments })
   o.onProgress?.({ phase: 'done', done: plan.todo.length, total: plan.todo.length, cached: plan.cached, errors: failed.size, elapsedMs: finished.getTime() - started.getTime() })
   return { result, outDir, interrupted: false, scored: byExample.size, failedBefore: plan.failedBefore }

@@ -7,9 +7,11 @@ import { defaultLabels, explorerItem, explorerRun, type ExplorerItem } from './e
 import type { ExplorerMeta } from './explorer-page.ts'
 
 /** One example of a run for its explorer: its outcome under the task's rules, or the error that left it unscored. */
-export function runExplorerItem(task: Task, suite: SuiteSpec, ex: Example, scores: Record<string, number> | undefined, error?: { code: string; message: string }): ExplorerItem {
+export function runExplorerItem(task: Task, suite: SuiteSpec, ex: Example, scores: Record<string, number> | undefined, error?: { code: string; message: string }, said?: Record<string, string>): ExplorerItem {
   const labels = task.responseLabels?.(ex) ?? defaultLabels(ex)
-  const outcome = scores && task.outcome ? task.outcome(ex, scores, suite) : undefined
+  const found = scores && task.outcome ? task.outcome(ex, scores, suite) : undefined
+  // A judge's own words (served chat judges, logged texts) beside the verdicts read from them.
+  const outcome = found && said && Object.keys(said).length ? { ...found, judge: { ...found.judge, ...said } } : found
   const why = error ? `${error.code}: ${error.message}` : outcome ? null : 'no outcome for this task'
   return explorerItem(ex, labels, [outcome ? explorerRun(outcome) : null], outcome?.sections ?? [], [why])
 }
