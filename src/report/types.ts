@@ -1,7 +1,7 @@
 import type { SourceProvenance } from '../data/resolve-source.ts'
 import type { HubModelSource } from '../hub/hub-model.ts'
 import type { BootstrapSettings } from '../stats/bootstrap.ts'
-import type { Metrics } from '../tasks/types.ts'
+import type { JudgeDescription, Metrics } from '../tasks/types.ts'
 
 /** How the intervals of a run were made (results.json → stats). */
 export interface CiSummary extends BootstrapSettings {
@@ -52,18 +52,8 @@ export interface RunResult {
   errors: { id: string; code: string; message: string }[]
 }
 
-/** How an LLM judge was asked (prompt and its hash with the verdict rule) and how its verdicts count. */
-export interface JudgeProvenance {
-  prompt: string
-  promptHash: string
-  parse: string
-  mode: 'pairwise' | 'rating' | 'self-preference'
-  orders?: ('AB' | 'BA')[]
-  combine?: 'mean' | 'vote'
-  unparseable?: 'wrong' | 'exclude'
-  scale?: [number, number]
-  usage?: Record<string, number>
-}
+/** How an LLM judge was asked (prompt and its hash with the verdict rule), how its verdicts count, and the tokens it used. */
+export type JudgeProvenance = JudgeDescription & { usage?: Record<string, number> }
 
 /** A run's time by phase, in ms: load (suite, data, planning), scoring (tokenising and session.run within it, for a local model), statistics, reports. */
 export interface RunPhases { loadMs?: number; scoringMs: number; tokenizeMs?: number; sessionMs?: number; statisticsMs: number; reportMs?: number }

@@ -37,6 +37,22 @@ export function pairJudge(suite: SuiteSpec): JudgeSettings {
   return j
 }
 
+/** What every pairwise judge task shares: its settings checked early, verdict errors as answers, provenance. */
+export function pairJudgeFields(base: Task): Pick<Task, 'exactMetrics' | 'verdictErrors' | 'judging' | 'check'> {
+  return {
+    exactMetrics: ['judge/unparseable'],
+    verdictErrors: ['E_VERDICT'],
+    judging(suite) {
+      const j = pairJudge(suite)
+      return { prompt: j.prompt, promptHash: j.promptHash, parse: j.rule.name, mode: 'pairwise', orders: j.orders, combine: j.combine, unparseable: j.unparseable }
+    },
+    check(suite) {
+      base.check?.(suite)
+      pairJudge(suite)
+    },
+  }
+}
+
 /** A pair's verdicts in both orders (or the data's order), read from its label scores. */
 export function pairVerdicts(ex: Example, s: Record<string, number>, suite: SuiteSpec): OrderVerdict[] {
   return orderVerdicts(s, '', Boolean(ex.swapped), pairJudge(suite).orders)
@@ -65,17 +81,7 @@ export function judgePairwiseTask(base: Task): Task {
   }
   return {
     ...base,
-    name: base.name,
-    exactMetrics: ['judge/unparseable'],
-    judging(suite) {
-      const j = pairJudge(suite)
-      return { prompt: j.prompt, promptHash: j.promptHash, parse: j.rule.name, mode: 'pairwise', orders: j.orders, combine: j.combine, unparseable: j.unparseable }
-    },
-    verdictErrors: ['E_VERDICT'],
-    check(suite) {
-      base.check?.(suite)
-      pairJudge(suite)
-    },
+    ...pairJudgeFields(base),
     requests(examples, suite) {
       const j = pairJudge(suite!)
       return examples.flatMap((ex) => {

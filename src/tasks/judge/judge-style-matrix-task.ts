@@ -3,7 +3,7 @@ import type { SuiteSpec } from '../../suite/types.ts'
 import { RM_BENCH_DOMAINS, domainOf } from '../style-matrix/style-matrix.ts'
 import { styleMatrixReplicator } from '../style-matrix/style-matrix-replicator.ts'
 import type { ExampleScores, Metrics, Task } from '../types.ts'
-import { addCounts, judgeBehaviour, pairJudge, pickWord, zeroCounts } from './judge-pairwise-task.ts'
+import { addCounts, judgeBehaviour, pairJudge, pairJudgeFields, pickWord, zeroCounts } from './judge-pairwise-task.ts'
 import { orderVerdicts, pairJudgeCredit, pairVerdictRequests, verdictCounts, type OrderVerdict } from './pair-verdicts.ts'
 
 const STYLES = 3
@@ -30,16 +30,7 @@ export function judgeStyleMatrixTask(base: Task): Task {
   const replicate = (examples: Example[], scores: ExampleScores, suite: SuiteSpec) => styleMatrixReplicator(examples, scores, suite, pools(suite), STYLES, (_ex, s) => cellCredits(s, suite))
   return {
     ...base,
-    exactMetrics: ['judge/unparseable'],
-    judging(suite) {
-      const j = pairJudge(suite)
-      return { prompt: j.prompt, promptHash: j.promptHash, parse: j.rule.name, mode: 'pairwise', orders: j.orders, combine: j.combine, unparseable: j.unparseable }
-    },
-    verdictErrors: ['E_VERDICT'],
-    check(suite) {
-      base.check?.(suite)
-      pairJudge(suite)
-    },
+    ...pairJudgeFields(base),
     requests(examples, suite) {
       const j = pairJudge(suite!)
       return examples.flatMap((ex) => Array.from({ length: STYLES * STYLES }, (_, c) => {
