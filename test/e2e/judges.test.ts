@@ -44,6 +44,18 @@ t.test("JudgeBench's double game from a logged judge: exactly the category accur
   t.equal(judged.length, 48)
   const j0 = judged.find((j) => j.id === log[0].id)
   t.equal(j0.answers.AB.output ?? null, log[0].AB, "the logged decision is kept as what the judge said")
+
+  // JudgeBench's single game (--single_game, reverse_order=False): the data's order alone, a tie is not right.
+  const one = tmp()
+  cpSync(join(ROOT, 'suites/judgebench-example'), one, { recursive: true })
+  writeFileSync(join(one, 'suite.yaml'), readFileSync(join(one, 'suite.yaml'), 'utf8').replace('  orders: both', '  orders: AB'))
+  const rs = await run([one, '--model', `verdicts:${join(one, 'judge-log.jsonl')}`, '--out', join(one, 'out')])
+  t.equal(rs.code, 0, rs.stderr)
+  const single = JSON.parse(readFileSync(join(ROOT, 'fixtures/judgebench-reference/expected.json'), 'utf8')).single_game
+  const ms = results(join(one, 'out')).metrics
+  for (const name of ['Knowledge', 'Reasoning', 'Math', 'Coding']) t.ok(Math.abs(100 * ms[`section/${name}`].value - single[name].percent) < 1e-12, `single game ${name}: ${100 * ms[`section/${name}`].value} vs JudgeBench ${single[name].percent}`)
+  t.ok(Math.abs(100 * ms.accuracy.value - single.Overall.percent) < 1e-12, 'single game Overall')
+  t.notOk(ms['judge/position-consistency'], 'one order: no swap to be consistent across')
 })
 
 t.test('a local ONNX causal LM as judge on the quickstart pairs: label log-probs in both orders, credits by hand', async (t) => {
