@@ -56,6 +56,10 @@ t.test('served reward models give the local onnx: scores (vLLM pooling, classify
   t.equal(results(join(d, 'classify')).model.info.pooling, 'POST /classify, use_activation=false')
   t.ok(vllm.stats.byPath['/pooling'] > 0 && vllm.stats.byPath['/classify'] > 0 && vllm.stats.byPath['/version'] > 0 && vllm.stats.byPath['/v1/models'] > 0)
   t.notOk(vllm.stats.byPath['/score'], 'never /score (it skips chat templates)')
+  // A text pair cannot travel as text to vLLM: refused, never scored as one joined text.
+  const pairText = await run(['suites/quickstart', '--model', `vllm:${vllm.url}?tokenizer=fixtures/quickstart-rm&inputs=text&template=pair`, '--out', join(d, 'pair-text')])
+  t.equal(pairText.code, 2)
+  t.match(pairText.stderr, /E_MODEL_SPEC.*inputs=text cannot send a text pair \(template=pair\)/)
 })
 
 t.test('served log-probs drive ranking accuracy like local LMs (echo, prompt_logprobs, text offsets)', async (t) => {

@@ -35,7 +35,8 @@ export function parallelChunks(pool: ReplicaPool, batchSize: number): number {
 /** Reward inputs: token ids (default), or the rendered text with the server told not to add special tokens twice. */
 async function rewardInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<RewardInput[]> {
   if (e.inputs === 'tokens') return (await Promise.all(batch.map((r) => e.enc.encode(r)))).map((x) => x.ids)
-  return batch.map((r) => e.enc.render(r) ?? r.prompt.map((m) => m.content).join('\n\n') + '\n\n' + r.response)
+  // Text pairs never get here (refused at creation): every template renders one text.
+  return batch.map((r) => e.enc.render(r)!)
 }
 
 /** Log-likelihood inputs: ids with the response's first token, or the text with its first response character. */
@@ -73,6 +74,10 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
       const kind = APIS[api]
       // A chat judge sends messages: the server's template applies, and no tokenizer is needed.
       const encoding = kind === 'judge' ? null : servedEncoding(tokenizerDir(options, ctx.cwd), options, `${name}:${target} (api=${api})`)
+      // vLLM's /pooling and /classify take one text per input: a text pair would reach the model joined, without
+      // its second segment's token types, and score as another input than the pair a BERT-style RM was trained on.
+      if (encoding?.inputs === 'text' && encoding.template === 'pair')
+        throw new RmbenchError('E_MODEL_SPEC', `${name}:${target}: inputs=text cannot send a text pair (template=pair): the server takes one text per input, so (prompt, response) would be scored as one joined text. Use inputs=tokens (the default: the pair is encoded here, token types included), or tei:<url>, which takes text pairs.`, { option: 'inputs' })
       const batchSize = intOption(options, 'batch_size', kind === 'judge' ? 1 : encoding?.inputs === 'text' && kind === 'logprob' ? 4 : 16)
       const label = options.label === undefined ? undefined : String(options.label)
       const id2label = (encoding?.folder.config.id2label as Record<string, string>) ?? {}
