@@ -50,8 +50,8 @@ const PYTHON = process.env.BENCH_PYTHON ?? join(HERE, 'torch', '.venv', 'bin', '
 const TORCH = existsSync(PYTHON)
 if (!TORCH) console.log(`PyTorch anchor skipped: no Python at ${PYTHON} (see bench/torch/score_bench.py; BENCH_PYTHON names another)`)
 const TORCH_CONFIGS = ['batch 8, data order (RewardBench)', 'sorted, batch 16']
-function torchSystem(model: string, suite: string, rmbenchRun: string): Record<string, number> {
-  const out = execFileSync(PYTHON, [join(HERE, 'torch', 'score_bench.py'), model, suite, rmbenchRun, process.env.BENCH_THREADS ?? 'default', '1'], { encoding: 'utf8', maxBuffer: 1 << 24 })
+function torchSystem(model: string, suite: string, rmbenchRun: string, passes = 1): Record<string, number> {
+  const out = execFileSync(PYTHON, [join(HERE, 'torch', 'score_bench.py'), model, suite, rmbenchRun, process.env.BENCH_THREADS ?? 'default', String(passes)], { encoding: 'utf8', maxBuffer: 1 << 24 })
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
@@ -107,12 +107,13 @@ printTable([
 // loading and exit.
 const WARM_RUNS = 3
 type Phases = Record<'loadMs' | 'scoringMs' | 'tokenizeMs' | 'sessionMs' | 'statisticsMs' | 'reportMs', number | undefined>
-function cli(suite: string, out: string, cache: string, model = `onnx:${join(WORK, 'model-big')}`): { processMs: number; durationMs: number; cached: number; unique: number; phases: Phases } {
+function cli(suite: string, out: string, cache: string, model = `onnx:${join(WORK, 'model-big')}`): { processMs: number; durationMs: number; cached: number; unique: number; phases: Phases; maxRssMB: number } {
+  const rss = `${out}.rss`
   const t0 = performance.now()
-  execFileSync(process.execPath, [join(HERE, '..', 'bin', 'rmbench.js'), 'run', suite, '-m', model, '-o', out], { env: { ...process.env, RMBENCH_CACHE_DIR: cache }, stdio: 'ignore' })
+  execFileSync(process.execPath, ['--require', join(HERE, 'rss-at-exit.cjs'), join(HERE, '..', 'bin', 'rmbench.js'), 'run', suite, '-m', model, '-o', out], { env: { ...process.env, RMBENCH_CACHE_DIR: cache, BENCH_RSS_FILE: rss }, stdio: 'ignore' })
   const processMs = performance.now() - t0
   const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
-  return { processMs, durationMs: r.provenance.durationMs, cached: r.counts.cached, unique: r.counts.unique, phases: r.provenance.phases }
+  return { processMs, durationMs: r.provenance.durationMs, cached: r.counts.cached, unique: r.counts.unique, phases: r.provenance.phases, maxRssMB: Math.round(Number(readFileSync(rss, 'utf8')) / 1024) }
 }
 const rerunCold: ReturnType<typeof cli>[] = []
 const rerun = [RERUN_PAIRS, 2985].map((pairs) => {
@@ -170,13 +171,21 @@ const whole = [['big', join(WORK, 'model-big')], ['tiny', join(WORK, 'model-tiny
   const limitMs = [...limits].sort((a, b) => a - b)[1]
   const mid = [...runs].sort((a, b) => a.processMs - b.processMs)[1]
   const inRun = mid.durationMs + (mid.phases.reportMs ?? 0)
-  return { model: label, pairs: RERUN_PAIRS, limitMs: Math.round(limitMs), scoringMs: mid.phases.scoringMs!, inRunMs: inRun, processMs: Math.round(mid.processMs), scoringRatio: limitMs / mid.phases.scoringMs!, inRunRatio: limitMs / inRun, processRatio: limitMs / mid.processMs }
+  // PyTorch on the same 1,000 pairs, once (its ms are scoring alone; its peak RSS beside the CLI run's).
+  const torch = TORCH ? torchSystem(model, suite, join(WORK, `whole-${label}-${runs.indexOf(mid)}`), 1) : null
+  return {
+    model: label, pairs: RERUN_PAIRS, limitMs: Math.round(limitMs), scoringMs: mid.phases.scoringMs!, inRunMs: inRun, processMs: Math.round(mid.processMs),
+    scoringRatio: limitMs / mid.phases.scoringMs!, inRunRatio: limitMs / inRun, processRatio: limitMs / mid.processMs, maxRssMB: mid.maxRssMB,
+    ...(torch ? { torch: Object.fromEntries(TORCH_CONFIGS.map((c) => [c, Math.round(torch[c])])), torchMaxRssMB: torch.maxRssMB, torchMaxDiff: torch.maxDiff } : {}),
+  }
 })
 console.log(`\nThe whole cold run against the limit at ${fmt(RERUN_PAIRS)} pairs (median of 3; × limit = limit ms / rmbench ms):`)
 printTable([
-  ['model', '', 'limit ms', 'scoring ms', '× limit', 'run + reports ms', '× limit', 'process ms', '× limit'],
-  ...whole.map((w) => [w.model, '', fmt(w.limitMs), fmt(w.scoringMs), fmt(w.scoringRatio, 2), fmt(w.inRunMs), fmt(w.inRunRatio, 2), fmt(w.processMs), fmt(w.processRatio, 2)]),
+  ['model', '', 'limit ms', 'scoring ms', '× limit', 'run + reports ms', '× limit', 'process ms', '× limit', 'peak RSS'],
+  ...whole.map((w) => [w.model, '', fmt(w.limitMs), fmt(w.scoringMs), fmt(w.scoringRatio, 2), fmt(w.inRunMs), fmt(w.inRunRatio, 2), fmt(w.processMs), fmt(w.processRatio, 2), `${w.maxRssMB} MB`]),
 ])
+for (const w of whole)
+  if (w.torch) console.log(`${w.model}, PyTorch on the same ${fmt(RERUN_PAIRS)} pairs (one pass, scoring only): ${TORCH_CONFIGS.map((c) => `${c} ${fmt(w.torch![c])} ms`).join(', ')}; peak RSS ${w.torchMaxRssMB} MB; max |score − rmbench's| ${Number(w.torchMaxDiff).toExponential(2)}`)
 // Tokenisers: fidelity on the hard corpus and tokens/s on real text, Rust (rmbench's) against the pure-JS port.
 const tokenizers = (JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'tokenizer-bench.ts')], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 }).trim().split('\n').pop()!) as { rows: Record<string, string | number>[] }).rows
 console.log('\nTokenisers (ids ≠ Rust reference on the 248-text hard corpus; tokens/s on LLMBar prompts and answers, median of 5):')
