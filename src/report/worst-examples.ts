@@ -15,9 +15,12 @@ export interface WorstExample {
 /** A judgments.jsonl row's answers as one text: each verdict asked, what it picked, and what the judge wrote. */
 export function judgeSaid(j: Record<string, unknown>): string {
   const verdicts = (j.verdicts ?? {}) as Record<string, string>
-  const answers = (j.answers ?? {}) as Record<string, { output?: string; unreadable?: string }>
+  const answers = (j.answers ?? {}) as Record<string, { output?: string; unreadable?: string; labels?: Record<string, number> }>
   return Object.entries(answers).map(([unit, a]) => {
-    const said = a.output ?? a.unreadable ?? ''
+    // A label log-prob judge wrote no text: what it said is P(first shown wins), from its two labels.
+    const l = a.labels ?? {}
+    const p = typeof l.A === 'number' && typeof l.B === 'number' ? 1 / (1 + Math.exp(l.B - l.A)) : null
+    const said = a.output ?? a.unreadable ?? (p !== null ? `P(first) ${p.toFixed(3)}` : '')
     return `${unit}${verdicts[unit] ? ` → ${verdicts[unit]}` : ''}${said ? `: ${said.length > 600 ? `${said.slice(0, 600)}…` : said}` : ''}`
   }).join('\n')
 }

@@ -10,9 +10,9 @@ export interface ChatAnswer { content: string; top: { token: string; logprob: nu
 /** Log p 0 stands for "not among the server's top alternatives" (exp underflows to exactly 0). */
 export const LOG_ZERO = -1000
 
-/** `POST /v1/chat/completions` at temperature 0 for one token, asking for the top alternatives' log-probs (OpenAI allows 20). */
+/** `POST /v1/chat/completions` at temperature 0 (seeded) for one token, asking for the top alternatives' log-probs (OpenAI allows 20). */
 export function askChat(pool: ReplicaPool, model: string, messages: Message[], topLogprobs: number, signal?: AbortSignal): Promise<ChatAnswer> {
-  return pool.post('/v1/chat/completions', { model, messages, temperature: 0, max_tokens: 1, logprobs: true, top_logprobs: topLogprobs }, (json) => {
+  return pool.post('/v1/chat/completions', { model, messages, temperature: 0, seed: 0, max_tokens: 1, logprobs: true, top_logprobs: topLogprobs }, (json) => {
     const choice = byIndex(json, 'choices', 1)[0]
     const content = String(obj(choice.message, 'choices[0].message').content ?? '')
     const lp = choice.logprobs as { content?: unknown } | null | undefined
