@@ -31,6 +31,11 @@ export function judgeSettings(suite: SuiteSpec, kind: 'pairwise' | 'rating'): Ju
     throw new RmbenchError('E_SUITE_SCHEMA', `suite '${suite.name}': judge.prompt '${name}' asks for ${bundled.kind === 'rating' ? 'a rating of one response' : 'a verdict between two responses'}, but this task needs ${kind === 'rating' ? 'ratings (e.g. judge.prompt: rating)' : 'pairwise verdicts (e.g. judge.prompt: mt-bench)'}.`)
   // A prompt file (read into judge.template by load-suite) or inline text is read by judge.parse, else the one-token rule.
   const text = j.template ?? bundledTemplateText(bundled ? name : kind === 'pairwise' ? 'letter' : 'rating')
+  // A prompt that never shows the responses would judge nothing: its placeholders must all be there.
+  const needed = kind === 'pairwise' ? ['{question}', '{answer_a}', '{answer_b}'] : ['{question}', '{answer}']
+  const missing = needed.filter((p) => !text.includes(p))
+  if (missing.length)
+    throw new RmbenchError('E_SUITE_SCHEMA', `suite '${suite.name}': the judge prompt (${j.prompt ?? 'judge.template'}) lacks ${missing.join(', ')}: a ${kind === 'pairwise' ? 'pairwise' : 'rating'} prompt shows ${needed.join(', ')}.`)
   const rule = verdictRules.get(j.parse ?? (bundled && j.template === undefined ? bundled.parse : kind === 'pairwise' ? 'letter' : 'number'), `suite '${suite.name}' judge.parse`)
   if (rule.kind !== kind)
     throw new RmbenchError('E_SUITE_SCHEMA', `suite '${suite.name}': judge.parse '${rule.name}' reads ${rule.kind === 'rating' ? 'ratings' : 'pairwise verdicts'}, but this task needs ${kind === 'rating' ? 'ratings' : 'pairwise verdicts'}.`)
