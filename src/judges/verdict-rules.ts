@@ -53,7 +53,14 @@ const mtBench: VerdictRule = {
   },
 }
 
-const ARENA_LABELS: Record<string, 'first' | 'second' | 'tie'> = { 'A>>B': 'first', 'A>B': 'first', 'A=B': 'tie', 'B>A': 'second', 'B>>A': 'second' }
+/** The verdict labels Arena-Hard's prompt asks for and JudgeBench logs (the letters name the positions shown). */
+export const VERDICT_LABELS: Record<string, 'first' | 'second' | 'tie'> = { 'A>>B': 'first', 'A>B': 'first', 'A=B': 'tie', 'B>A': 'second', 'B>>A': 'second' }
+
+/** P(first label) from the two labels' log-probs: a two-way softmax. */
+export const twoWay = (la: number, lb: number): number => 1 / (1 + Math.exp(lb - la))
+
+/** P(first shown wins) that a read verdict states: 1, 0, or ½ for a tie. */
+export const firstWinsProb = (winner: 'first' | 'second' | 'tie'): number => (winner === 'first' ? 1 : winner === 'second' ? 0 : 0.5)
 
 /**
  * Arena-Hard's rule (gen_judgment.py, as JudgeBench runs it): every [[…]] made of A, B, <, >, =; exactly one
@@ -67,7 +74,7 @@ const arenaHard: VerdictRule = {
     const found = [...new Set([...text.matchAll(/\[\[([AB<>=]+)\]\]/g)].map((m) => m[1]))]
     if (!found.length) return `no verdict label like [[A>B]] in ${quote(text)}`
     if (found.length > 1) return `several different verdict labels (${found.map((f) => `[[${f}]]`).join(', ')})`
-    return ARENA_LABELS[found[0]] ? { winner: ARENA_LABELS[found[0]] } : `[[${found[0]}]] is not one of the five verdict labels`
+    return VERDICT_LABELS[found[0]] ? { winner: VERDICT_LABELS[found[0]] } : `[[${found[0]}]] is not one of the five verdict labels`
   },
 }
 

@@ -1,3 +1,4 @@
+import { twoWay } from '../judges/verdict-rules.ts'
 import type { Example } from '../data/types.ts'
 
 /** A badly scored example with its text, for reports (text is the dataset's: untrusted, escape it). */
@@ -19,7 +20,7 @@ export function judgeSaid(j: Record<string, unknown>): string {
   return Object.entries(answers).map(([unit, a]) => {
     // A label log-prob judge wrote no text: what it said is P(first shown wins), from its two labels.
     const l = a.labels ?? {}
-    const p = typeof l.A === 'number' && typeof l.B === 'number' ? 1 / (1 + Math.exp(l.B - l.A)) : null
+    const p = typeof l.A === 'number' && typeof l.B === 'number' ? twoWay(l.A, l.B) : null
     const said = a.output ?? a.unreadable ?? (p !== null ? `P(first) ${p.toFixed(3)}` : '')
     return `${unit}${verdicts[unit] ? ` → ${verdicts[unit]}` : ''}${said ? `: ${said.length > 600 ? `${said.slice(0, 600)}…` : said}` : ''}`
   }).join('\n')

@@ -1,3 +1,4 @@
+import { parseJudgeRole } from '../judges/judge-roles.ts'
 import type { Example } from '../data/types.ts'
 import type { ExampleRow } from '../tasks/types.ts'
 
@@ -6,7 +7,7 @@ export interface JudgeNote { output?: string; unreadable?: string }
 
 /** The verdict a label request belongs to: `AB/A` → `AB`, `c0r1/BA/B` → `c0r1/BA`, `chosen/0/rate/7` → `chosen/0`. */
 export function verdictUnit(role: string): string {
-  return role.replace(/\/(?:rate\/[^/]+|[^/]+)$/, '')
+  return parseJudgeRole(role)?.unit ?? role
 }
 
 /**

@@ -131,10 +131,10 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
     onRecorded: cacheRecorder(o, records),
   })
   if (scored.aborted) return { result: null, outDir, interrupted: true, scored: plan.cached + scored.done }
+  // A judge's unreadable verdict is an answer (the task reads its absence by the suite's rule), not a failure.
+  const answers = new Set(task.verdictErrors ?? [])
   if (o.shard) {
-    // A judge's unreadable verdict is an answer the task counts by its rule, not a failure to ask again.
-    const answered = new Set(task.verdictErrors ?? [])
-    const failed = plan.todo.filter((p) => { const e = store.getAny(o.runner.fingerprint, p.key)?.error; return e && !answered.has(e.code) }).length
+    const failed = plan.todo.filter((p) => { const e = store.getAny(o.runner.fingerprint, p.key)?.error; return e && !answers.has(e.code) }).length
     const manifest: ShardManifest = {
       kind: 'rmbench-shard',
       schemaVersion: 1,
@@ -154,13 +154,16 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
   const byExample: ExampleScores = new Map()
   const tokens: ExampleScores = new Map()
   const failed = new Map<string, { code: string; message: string }>()
-  // A judge's unreadable verdict is an answer (the task reads its absence by the suite's rule), not a failure.
-  const answers = new Set(task.verdictErrors ?? [])
+  // What a judge wrote, and why a verdict could not be read, by example and role (judgments.jsonl, the explorer).
   const notes = new Map<string, Record<string, JudgeNote>>()
   for (const r of requests) {
     const rec = store.getAny(o.runner.fingerprint, plan.keys.get(r)!)
     const unreadable = rec?.error && answers.has(rec.error.code) ? rec.error.message : undefined
-    if (rec?.output !== undefined || unreadable !== undefined) notes.set(r.exampleId, { ...notes.get(r.exampleId), [r.role]: { ...(rec!.output !== undefined ? { output: rec!.output } : {}), ...(unreadable !== undefined ? { unreadable } : {}) } })
+    if (rec?.output !== undefined || unreadable !== undefined) {
+      let note = notes.get(r.exampleId)
+      if (!note) notes.set(r.exampleId, (note = {}))
+      note[r.role] = { ...(rec!.output !== undefined ? { output: rec!.output } : {}), ...(unreadable !== undefined ? { unreadable } : {}) }
+    }
     if (unreadable !== undefined) {
       if (!byExample.has(r.exampleId)) byExample.set(r.exampleId, {})
       continue

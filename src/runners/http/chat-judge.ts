@@ -29,6 +29,24 @@ export function askChat(pool: ReplicaPool, model: string, messages: Message[], t
 
 const norm = bareAnswer
 
+/**
+ * One call per distinct key (the labels of one prompt are separate requests that ask the same): a call in flight
+ * or done is shared, a failed one forgotten so a retry asks again; past 4,096 keys the oldest is dropped.
+ */
+export function sharedCalls<T>(): (key: string, call: () => Promise<T>) => Promise<T> {
+  const calls = new Map<string, Promise<T>>()
+  return (key, call) => {
+    let p = calls.get(key)
+    if (!p) {
+      if (calls.size > 4096) calls.delete(calls.keys().next().value!)
+      p = call()
+      p.catch(() => calls.delete(key))
+      calls.set(key, p)
+    }
+    return p
+  }
+}
+
 /** A judge's generated answer and the tokens it cost (the server's usage block; 0 where it sends none). */
 export interface GeneratedAnswer { content: string; promptTokens: number; completionTokens: number }
 

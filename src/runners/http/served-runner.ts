@@ -5,7 +5,7 @@ import { chunkSize } from '../../util/chunk-size.ts'
 import { requestChars } from '../request-size.ts'
 import type { RewardRequest, Runner, RunnerFactory, RunnerInfo, RunnerOptions, Scored } from '../types.ts'
 import { callInBatches } from './batched-calls.ts'
-import { askChat, generateAnswer, labelLogprob, verdictLogprob, type ChatAnswer, type GeneratedAnswer } from './chat-judge.ts'
+import { askChat, generateAnswer, labelLogprob, sharedCalls, verdictLogprob, type ChatAnswer, type GeneratedAnswer } from './chat-judge.ts'
 import type { VerdictAsk } from '../../data/types.ts'
 import { completionLogprobs, type LmInput } from './completion-logprobs.ts'
 import type { ReplicaPool } from './replica-pool.ts'
@@ -139,35 +139,18 @@ function servedFactory(name: 'vllm' | 'openai', apis: ApiName[], defaultApi: Api
         }
       } else {
         // Both labels of one prompt come as two requests: ask the judge once per prompt.
-        const asked = new Map<string, Promise<ChatAnswer>>()
         const topLogprobs = intOption(options, 'top_logprobs', 20, 0)
-        const ask = (r: RewardRequest, signal?: AbortSignal) => {
-          const k = sha256(stableStringify(r.prompt))
-          if (!asked.has(k)) {
-            if (asked.size > 4096) asked.delete(asked.keys().next().value!)
-            const p = askChat(pool, server.model, r.prompt, topLogprobs, signal)
-            p.catch(() => asked.delete(k))
-            asked.set(k, p)
-          }
-          return asked.get(k)!
-        }
+        const asked = sharedCalls<ChatAnswer>()
+        const ask = (r: RewardRequest, signal?: AbortSignal) => asked(sha256(stableStringify(r.prompt)), () => askChat(pool, server.model, r.prompt, topLogprobs, signal))
         // A judge that explains first (its prompt allows more than one token) is asked for text, read by the verdict rule.
-        const generated = new Map<string, Promise<GeneratedAnswer>>()
-        const generate = (r: RewardRequest, ask: VerdictAsk, signal?: AbortSignal) => {
-          const k = sha256(stableStringify([r.prompt, ask.maxTokens]))
-          if (!generated.has(k)) {
-            if (generated.size > 4096) generated.delete(generated.keys().next().value!)
-            const p = generateAnswer(pool, server.model, r.prompt, ask.maxTokens, signal).then((a) => {
-              const used = info as RunnerInfo
-              used['usage/prompt_tokens'] = Number(used['usage/prompt_tokens'] ?? 0) + a.promptTokens
-              used['usage/completion_tokens'] = Number(used['usage/completion_tokens'] ?? 0) + a.completionTokens
-              return a
-            })
-            p.catch(() => generated.delete(k))
-            generated.set(k, p)
-          }
-          return generated.get(k)!
-        }
+        const generated = sharedCalls<GeneratedAnswer>()
+        const used = info as RunnerInfo
+        const generate = (r: RewardRequest, ask: VerdictAsk, signal?: AbortSignal) => generated(sha256(stableStringify([r.prompt, ask.maxTokens])), () =>
+          generateAnswer(pool, server.model, r.prompt, ask.maxTokens, signal).then((a) => {
+            used['usage/prompt_tokens'] = Number(used['usage/prompt_tokens'] ?? 0) + a.promptTokens
+            used['usage/completion_tokens'] = Number(used['usage/completion_tokens'] ?? 0) + a.completionTokens
+            return a
+          }))
         runner.logprob = (batch, signal) => callInBatches(batch, 1, async ([r]) => [
           r.verdict && r.verdict.maxTokens > 1 ? verdictLogprob((await generate(r, r.verdict, signal)).content, r, r.verdict) : labelLogprob(await ask(r, signal), r),
         ])

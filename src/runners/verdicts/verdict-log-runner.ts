@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { RmbenchError } from '../../errors.ts'
-import { verdictRules } from '../../judges/verdict-rules.ts'
+import { firstWinsProb, VERDICT_LABELS, verdictRules } from '../../judges/verdict-rules.ts'
 import { sha256 } from '../../util/hash.ts'
+import { parseJudgeRole } from '../../judges/judge-roles.ts'
 import { readIdLines } from '../read-id-lines.ts'
 import type { RewardRequest, RunnerFactory, Scored } from '../types.ts'
 
@@ -22,8 +23,11 @@ interface LogLine extends Orders { id: string | number; score?: number; rating?:
 const LOG_ZERO = -1000
 const log = (p: number) => (p > 0 ? Math.log(p) : LOG_ZERO)
 
-/** Verdict labels as JudgeBench and Arena-Hard log them: the letters name the position shown. */
-const LABELS: Record<string, number> = { 'a': 1, 'b': 0, 'tie': 0.5, 'c': 0.5, 'a>b': 1, 'a>>b': 1, 'b>a': 0, 'b>>a': 0, 'a=b': 0.5, 'b=a': 0.5 }
+/** Logged labels, lower-cased: A, B, tie (C as MT-Bench writes it), and the A>B-style labels JudgeBench logs. */
+const LABELS: Record<string, number> = {
+  a: 1, b: 0, tie: 0.5, c: 0.5, 'b=a': 0.5,
+  ...Object.fromEntries(Object.entries(VERDICT_LABELS).map(([label, winner]) => [label.toLowerCase(), firstWinsProb(winner)])),
+}
 
 /**
  * P(first shown wins) from a logged verdict, or why it cannot be read. A string that is no verdict label is the
@@ -44,17 +48,9 @@ export function verdictProb(v: Verdict | undefined, rule?: RewardRequest['verdic
   if (rule) {
     const r = verdictRules.get(rule.parse).parse(v, rule)
     if (typeof r === 'string') return r
-    if ('winner' in r) return r.winner === 'first' ? 1 : r.winner === 'second' ? 0 : 0.5
+    if ('winner' in r) return firstWinsProb(r.winner)
   }
   return `verdict ${JSON.stringify(v).slice(0, 60)} is not A, B, tie or a probability`
-}
-
-/** What a judge's role asks: a pair's order (in a style-matrix cell or not), a completion's rating, or a self-preference rating. */
-function parseRole(role: string): { kind: 'pair'; cell?: string; order: 'AB' | 'BA'; label: 'A' | 'B' } | { kind: 'rate'; completion: boolean; value: string } | null {
-  const pair = /^(?:c(\d+)r(\d+)\/)?(AB|BA)\/(A|B)$/.exec(role)
-  if (pair) return { kind: 'pair', ...(pair[1] !== undefined ? { cell: `${pair[1]}-${pair[2]}` } : {}), order: pair[3] as 'AB' | 'BA', label: pair[4] as 'A' | 'B' }
-  const rate = /^(?:(?:chosen|rejected)\/\d+\/)?rate\/(.+)$/.exec(role)
-  return rate ? { kind: 'rate', completion: !role.startsWith('rate/'), value: rate[1] } : null
 }
 
 /** A completion line's key: its id and completion index (lines without one are keyed by id alone). */
@@ -82,13 +78,13 @@ export const verdictLogRunner: RunnerFactory = {
     const answer = (r: RewardRequest): Scored => {
       if (!r.ref) return { error: { code: 'E_NO_ID', message: 'logged verdicts need the item id' } }
       const { exampleId: id, role } = r.ref
-      const what = parseRole(role)
+      const what = parseJudgeRole(role)
       if (!what) return { error: { code: 'E_VERDICT', message: `role '${role}' is not a verdict this log can answer` } }
       if (what.kind === 'rate') {
-        const line = what.completion ? lines.get(`${id}#${r.ref.position}`) ?? lines.get(id) : lines.get(id)
-        if (!line) return { error: { code: 'E_MISSING_SCORE', message: `id '${id}'${what.completion ? ` (completion ${r.ref.position})` : ''} is not in ${target}` } }
-        const given = !what.completion ? line.score : line.completion !== undefined ? line.rating : line.ratings?.[r.ref.position]
-        if (given === undefined || given === null) return fail(`id '${id}': no rating${what.completion ? ` for completion ${r.ref.position}` : ''}`)
+        const line = what.completion !== null ? lines.get(`${id}#${r.ref.position}`) ?? lines.get(id) : lines.get(id)
+        if (!line) return { error: { code: 'E_MISSING_SCORE', message: `id '${id}'${what.completion !== null ? ` (completion ${r.ref.position})` : ''} is not in ${target}` } }
+        const given = what.completion === null ? line.score : line.completion !== undefined ? line.rating : line.ratings?.[r.ref.position]
+        if (given === undefined || given === null) return fail(`id '${id}': no rating${what.completion !== null ? ` for completion ${r.ref.position}` : ''}`)
         if (typeof given !== 'number' || !Number.isInteger(given)) return fail(`id '${id}': rating ${JSON.stringify(given)?.slice(0, 40)} is not a whole number`)
         // A rating off the scale would put no mass on any of its values, which averages to the middle of the scale.
         const scale = r.choices ?? []

@@ -1,8 +1,8 @@
 import type { Example } from '../../data/types.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
-import { pairwiseMetricsFromSums, sectionsOfGroup, type CreditSums } from '../pairwise/pairwise-task.ts'
+import { addCredit, pairwiseMetricsFromSums, sectionsOfGroup, type CreditSums } from '../pairwise/pairwise-task.ts'
 import type { MeanStatistic, Metrics, Task } from '../types.ts'
-import { judgeSettings, type JudgeSettings } from './judge-settings.ts'
+import { suiteJudge, type JudgeSettings } from './judge-settings.ts'
 import { orderVerdicts, pairJudgeCredit, pairVerdictRequests, verdictCounts, type OrderVerdict, type VerdictCounts } from './pair-verdicts.ts'
 
 const COUNT_KEYS = ['asked', 'unreadable', 'firstPicks', 'ties', 'swapped', 'consistent'] as const
@@ -29,13 +29,8 @@ export function addCounts(into: VerdictCounts, c: VerdictCounts): VerdictCounts 
 
 export const zeroCounts = (): VerdictCounts => ({ asked: 0, unreadable: 0, firstPicks: 0, ties: 0, swapped: 0, consistent: 0 })
 
-const judged = new WeakMap<SuiteSpec, JudgeSettings>()
 /** The suite's pairwise judge settings (resolved once per suite). */
-export function pairJudge(suite: SuiteSpec): JudgeSettings {
-  let j = judged.get(suite)
-  if (!j) judged.set(suite, (j = judgeSettings(suite, 'pairwise')))
-  return j
-}
+export const pairJudge = (suite: SuiteSpec): JudgeSettings => suiteJudge(suite, 'pairwise')
 
 /** What every pairwise judge task shares: its settings checked early, verdict errors as answers, provenance. */
 export function pairJudgeFields(base: Task): Pick<Task, 'exactMetrics' | 'verdictErrors' | 'judging' | 'check'> {
@@ -65,7 +60,7 @@ function chosenProb(vs: OrderVerdict[]): number | null {
 }
 
 /** How one order's verdict reads in the explorer and judgments.jsonl. */
-export const pickWord = (v: OrderVerdict): string => (v.pick === null ? 'unreadable' : v.pick === 'tie' ? 'tie' : v.pick)
+export const pickWord = (v: OrderVerdict): string => v.pick ?? 'unreadable'
 
 /**
  * `pairwise` with an LLM judge: each pair shown in both orders, a verdict per order, combined by judge.combine into
@@ -95,12 +90,7 @@ export function judgePairwiseTask(base: Task): Task {
       const counts = zeroCounts()
       for (const { ex, credit, counts: c } of credits(examples, scores, suite)) {
         addCounts(counts, c)
-        if (credit === null) continue
-        const g = sums.get(ex.group) ?? { s: 0, ss: 0, n: 0 }
-        g.s += credit
-        g.ss += credit * credit
-        g.n += 1
-        sums.set(ex.group, g)
+        if (credit !== null) addCredit(sums, ex.group, credit)
       }
       return { ...pairwiseMetricsFromSums(sums, suite, new Set(examples.map((ex) => ex.group))), ...judgeBehaviour(counts, j.combine, j.unparseable) }
     },
@@ -134,7 +124,6 @@ export function judgePairwiseTask(base: Task): Task {
       }
       return statistic
     },
-    replicator: undefined,
     rewardsOf(ex, s, suite) {
       // Unread in every order: an even split, which the analyses count as a tie (ties are wrong there).
       const p = chosenProb(pairVerdicts(ex, s, suite)) ?? 0.5

@@ -1,16 +1,12 @@
 import { RmbenchError } from '../../errors.ts'
 import type { Example } from '../../data/types.ts'
+import { rateRole } from '../../judges/judge-roles.ts'
 import { ratingPrompt } from '../../judges/render-prompt.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import type { ExampleScores, Metrics, Task, TaskRequest } from '../types.ts'
-import { judgeSettings, type JudgeSettings } from './judge-settings.ts'
+import { suiteJudge, type JudgeSettings } from './judge-settings.ts'
 
-const judged = new WeakMap<SuiteSpec, JudgeSettings>()
-function rateJudge(suite: SuiteSpec): JudgeSettings {
-  let j = judged.get(suite)
-  if (!j) judged.set(suite, (j = judgeSettings(suite, 'rating')))
-  return j
-}
+const rateJudge = (suite: SuiteSpec): JudgeSettings => suiteJudge(suite, 'rating')
 
 const scaleValues = ([lo, hi]: [number, number]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)
 
@@ -25,7 +21,7 @@ export function ratingOf(s: Record<string, number>, role: string, scale: [number
   let best: number | null = null
   let top = -Infinity
   for (const k of scaleValues(scale)) {
-    const v = s[`${role}/rate/${k}`]
+    const v = s[rateRole(role, k)]
     if (v === undefined) return null
     if (v > top) [best, top] = [k, v]
   }
@@ -90,7 +86,7 @@ export function judgeRatingTask(base: Task): Task {
       return examples.flatMap((ex) => completions(ex).flatMap(([side, text], position) => {
         const prompt = ratingPrompt(j.text, ex.prompt, text, j.scale)
         return choices.map((k): TaskRequest => {
-          const role = `${side}/rate/${k}`
+          const role = rateRole(side, k)
           return { exampleId: ex.id, role, lm: 'judge', request: { prompt, response: k, choices, verdict: j.ask, ref: { exampleId: ex.id, role, position } } }
         })
       }))

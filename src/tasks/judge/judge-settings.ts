@@ -56,3 +56,12 @@ export function judgeSettings(suite: SuiteSpec, kind: 'pairwise' | 'rating'): Ju
     ask: { parse: rule.name, maxTokens, labels, scale },
   }
 }
+
+const resolved = new WeakMap<SuiteSpec, Partial<Record<'pairwise' | 'rating', JudgeSettings>>>()
+
+/** The suite's judge settings for verdicts of one kind, resolved once per suite (tasks ask for them per example). */
+export function suiteJudge(suite: SuiteSpec, kind: 'pairwise' | 'rating'): JudgeSettings {
+  let bySuite = resolved.get(suite)
+  if (!bySuite) resolved.set(suite, (bySuite = {}))
+  return (bySuite[kind] ??= judgeSettings(suite, kind))
+}

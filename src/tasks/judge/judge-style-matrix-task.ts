@@ -1,4 +1,5 @@
 import type { Example } from '../../data/types.ts'
+import { cellPrefix } from '../../judges/judge-roles.ts'
 import type { SuiteSpec } from '../../suite/types.ts'
 import { RM_BENCH_DOMAINS, domainOf } from '../style-matrix/style-matrix.ts'
 import { styleMatrixReplicator } from '../style-matrix/style-matrix-replicator.ts'
@@ -7,7 +8,6 @@ import { addCounts, judgeBehaviour, pairJudge, pairJudgeFields, pickWord, zeroCo
 import { orderVerdicts, pairJudgeCredit, pairVerdictRequests, verdictCounts, type OrderVerdict } from './pair-verdicts.ts'
 
 const STYLES = 3
-const cellPrefix = (i: number, j: number) => `c${i}r${j}/`
 
 /** The verdicts of every cell (chosen style i against rejected style j), row by row. */
 function cellVerdicts(s: Record<string, number>, suite: SuiteSpec): OrderVerdict[][] {

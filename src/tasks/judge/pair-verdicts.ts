@@ -1,4 +1,6 @@
 import type { Message } from '../../data/types.ts'
+import { pairRole } from '../../judges/judge-roles.ts'
+import { twoWay } from '../../judges/verdict-rules.ts'
 import { pairPrompt } from '../../judges/render-prompt.ts'
 import type { TaskRequest } from '../types.ts'
 import type { JudgeSettings } from './judge-settings.ts'
@@ -16,8 +18,6 @@ export interface OrderVerdict {
   pFirst: number | null
 }
 
-/** P(first label) from the two label log-probs: a two-way softmax. */
-export const twoWay = (la: number, lb: number): number => 1 / (1 + Math.exp(lb - la))
 
 const other = (side: 'chosen' | 'rejected') => (side === 'chosen' ? 'rejected' : 'chosen')
 
@@ -29,7 +29,7 @@ export function pairVerdictRequests(exampleId: string, prefix: string, prompt: M
   return j.orders.flatMap((o) => {
     const shown = pairPrompt(j.text, prompt, o === 'AB' ? dataFirst : dataSecond, o === 'AB' ? dataSecond : dataFirst)
     return (['A', 'B'] as const).map((label, k): TaskRequest => {
-      const role = `${prefix}${o}/${label}`
+      const role = pairRole(prefix, o, label)
       return { exampleId, role, lm: 'judge', request: { prompt: shown, response: j.labels[k], choices: j.labels, verdict: j.ask, ref: { exampleId, role, position: 0 } } }
     })
   })
@@ -42,8 +42,8 @@ export function pairVerdictRequests(exampleId: string, prefix: string, prompt: M
 export function orderVerdicts(s: Record<string, number>, prefix: string, swapped: boolean, orders: ('AB' | 'BA')[]): OrderVerdict[] {
   return orders.map((order) => {
     const first = (order === 'AB') !== swapped ? 'chosen' : 'rejected'
-    const a = s[`${prefix}${order}/A`]
-    const b = s[`${prefix}${order}/B`]
+    const a = s[pairRole(prefix, order, 'A')]
+    const b = s[pairRole(prefix, order, 'B')]
     if (a === undefined || b === undefined) return { order, first, pick: null, pFirst: null }
     const p = twoWay(a, b)
     return { order, first, pick: p > 0.5 ? first : p < 0.5 ? other(first) : 'tie', pFirst: p }

@@ -2,6 +2,8 @@ import { RmbenchError } from '../../errors.ts'
 import type { Example } from '../../data/types.ts'
 import type { JudgeSpec, SuiteSpec } from '../../suite/types.ts'
 import { charCount } from '../../util/char-count.ts'
+import { pairRole, rateRole } from '../../judges/judge-roles.ts'
+import { twoWay } from '../../judges/verdict-rules.ts'
 import type { Metrics, Task, TaskRequest } from '../types.ts'
 import { judgeProbA, pairwiseJudgeMetrics, pointwiseJudgeMetrics, type PairJudgment, type RatingJudgment } from './judge-metrics.ts'
 import { pairwisePrompt, pointwisePrompt } from './judge-prompt.ts'
@@ -24,8 +26,6 @@ export function judgeNames(spec: JudgeSpec): Set<string> {
   return names
 }
 
-/** P(first label) from the two label log-probs: a two-way softmax. */
-const twoWay = (la: number, lb: number) => 1 / (1 + Math.exp(lb - la))
 
 /** The per-item judgments of a pairwise run, from the scores of each order's labels. */
 function pairJudgments(examples: Example[], scores: Map<string, Record<string, number>>, spec: JudgeSpec): { ex: Example; j: PairJudgment }[] {
@@ -49,7 +49,7 @@ function ratingJudgments(examples: Example[], scores: Map<string, Record<string,
 
 /** Expected rating: the scale's values weighted by the softmax of their log-probs (a logged score has all the mass). */
 function expectedRating(s: Record<string, number>, ks: number[]): number {
-  const ls = ks.map((k) => s[`rate/${k}`])
+  const ls = ks.map((k) => s[rateRole(null, k)])
   const top = Math.max(...ls)
   const w = ls.map((l) => Math.exp(l - top))
   const z = w.reduce((a, b) => a + b, 0)
@@ -78,11 +78,11 @@ export const selfPreferenceTask: Task = {
       if (isPointwise(ex)) {
         const prompt = pointwisePrompt(spec, ex)
         const choices = scale(spec).map(String)
-        return choices.map((k) => ({ exampleId: ex.id, role: `rate/${k}`, lm: 'judge', request: { prompt, response: k, choices, ref: ref(`rate/${k}`) } }))
+        return choices.map((k) => ({ exampleId: ex.id, role: rateRole(null, k), lm: 'judge', request: { prompt, response: k, choices, ref: ref(rateRole(null, k)) } }))
       }
       return orders(spec).flatMap((o) => {
         const prompt = pairwisePrompt(spec, ex, o)
-        return [[`${o}/A`, la], [`${o}/B`, lb]].map(([role, response]) => ({ exampleId: ex.id, role, lm: 'judge', request: { prompt, response, choices: [la, lb], ref: ref(role) } }))
+        return [[pairRole('', o, 'A'), la], [pairRole('', o, 'B'), lb]].map(([role, response]) => ({ exampleId: ex.id, role, lm: 'judge', request: { prompt, response, choices: [la, lb], ref: ref(role) } }))
       })
     })
   },
