@@ -1,4 +1,5 @@
 import { formatMetric } from '../metric-format.ts'
+import { judgeLine } from '../judge-line.ts'
 import type { RunResult } from '../types.ts'
 
 /** A readable summary table of a run: headline score, sections, subsets, counts. */
@@ -26,12 +27,9 @@ export function formatSummary(r: RunResult, outDir: string): string {
   for (const [name, v, ci, n] of rows) lines.push(`  ${name.padEnd(w)}  ${v.padStart(7)}  ${ci.padStart(wc)}  ${n.padStart(6)}`)
   if (r.stats) lines.push(`  CI: ${r.stats.method} bootstrap within subsets, ${r.stats.resamples} resamples (${r.stats.genericResamples} for recomputed metrics), seed ${r.stats.seed}`)
   if (m.score?.label) lines.push(`  score = ${m.score.label}`)
-  const j = r.provenance.judge
-  if (j && j.mode !== 'self-preference') {
-    const how = j.mode === 'rating' ? `each completion rated ${j.scale?.join('–')} alone` : `${j.orders?.length === 2 ? 'both orders' : 'the data\'s order only'}, combined by ${j.combine}`
-    const unread = m['judge/unparseable']
-    lines.push(`  LLM judge: prompt ${j.prompt} (rule ${j.parse}), ${how}${unread ? `; ${unread.label}` : ''}${j.usage ? `; tokens ${Object.entries(j.usage).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`)
-  }
+  // How an LLM judge was asked, in the reports' own words, with what its unreadable verdicts came to.
+  const judge = judgeLine(r)
+  if (judge) lines.push(`  ${judge}${m['judge/unparseable'] ? `; ${m['judge/unparseable'].label}` : ''}`)
   const c = r.counts
   lines.push(`  ${c.scored}/${c.examples} examples scored${c.failed ? `, ${c.failed} FAILED (see errors in results.json)` : ''}${c.cached ? `, ${c.cached} scores reused` : ''}; ${(r.provenance.durationMs / 1000).toFixed(1)} s`)
   lines.push(`  → ${outDir}/results.json`)
