@@ -34,14 +34,14 @@ export function parallelChunks(pool: ReplicaPool, batchSize: number): number {
 
 /** Reward inputs: token ids (default), or the rendered text with the server told not to add special tokens twice. */
 async function rewardInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<RewardInput[]> {
-  if (e.inputs === 'tokens') return (await Promise.all(batch.map((r) => e.enc.encode(r)))).map((x) => x.ids)
+  if (e.inputs === 'tokens') return (await e.enc.encodeMany(batch)).map((x) => x.ids)
   // Text pairs never get here (refused at creation): every template renders one text.
   return batch.map((r) => e.enc.render(r)!)
 }
 
 /** Log-likelihood inputs: ids with the response's first token, or the text with its first response character. */
 async function lmInputs(e: ServedEncoding, batch: RewardRequest[]): Promise<LmInput[]> {
-  if (e.inputs === 'tokens') return Promise.all(batch.map((r) => e.enc.encodeLm(r)))
+  if (e.inputs === 'tokens') return e.enc.encodeManyLm(batch)
   return Promise.all(batch.map(async (r) => {
     const texts = e.enc.renderLm(r)
     const encoded = await e.enc.encodeLmTexts(texts)

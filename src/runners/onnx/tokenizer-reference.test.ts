@@ -65,6 +65,12 @@ for (const [name, sides] of Object.entries<Record<'left' | 'right', { pairs: num
           checked++
           if (JSON.stringify(got.ids) !== JSON.stringify(sides[side].singles[i][k])) bad.push(`${side} ${max} single ${i}`)
         }
+        // The runners' path: every single text of a chunk in one batch call of the library.
+        const many = await oneEnc.encodeMany((tf.truncation.singles as string[]).map((text) => ({ prompt: [], response: text })))
+        for (const [i, got] of many.entries()) {
+          checked++
+          if (JSON.stringify(got.ids) !== JSON.stringify(sides[side].singles[i][k])) bad.push(`${side} ${max} single ${i}, batched`)
+        }
       }
     }
     t.same(bad, [], `${checked} truncated encodings`)
@@ -112,6 +118,19 @@ for (const [variant, exp] of Object.entries<{ config: Record<string, unknown>; p
     t.same(bad, { plain: 0, special: 0, pairs: 0 }, `${ref.texts.length} texts, ${pairs.length} pairs`)
   })
 }
+
+t.test("a batch of log-likelihood encodings is the requests' own encodings, response starts and truncation included", async (t) => {
+  const folder = loadModelFolder(folderOf('reference-models/llama-rm'), { tokenizerOnly: true })
+  const texts = (ref.texts as string[]).slice(0, 60)
+  const reqs = texts.map((text, i) => ({ prompt: user(texts[(i + 7) % texts.length]), response: text }))
+  for (const maxLength of [1 << 20, 24]) {
+    const enc = new RequestEncoder(folder, { template: 'chat', maxLength, truncationSide: 'left', addSpecialTokens: false })
+    const one = await Promise.all(reqs.map((r) => enc.encodeLm(r)))
+    const many = await enc.encodeManyLm(reqs)
+    t.same(many.map(({ ids, start, truncated }) => ({ ids, start, truncated })), one.map(({ ids, start, truncated }) => ({ ids, start, truncated })), `max_length ${maxLength}`)
+    if (maxLength === 24) t.ok(many.some((e) => e.truncated), 'some were cut')
+  }
+})
 
 t.test('tokenization=transformers5 is refused for a tokenizer transformers 5 reads as written', async (t) => {
   const folder = loadModelFolder(folderOf('reference-models/llama-rm'), { tokenizerOnly: true })
