@@ -72,6 +72,7 @@ export async function mergeShards(o: MergeOptions): Promise<RunOutcome> {
     const recs = shardStore.records().filter((r) => r.fp === m.model.fingerprint)
     store.append(m.model.fingerprint, recs.map((r) => r.key), recs.map((r) => ({ ...(r.error ? { error: r.error } : { value: r.value!, ...(r.tokens !== undefined ? { tokens: r.tokens } : {}) }), ...(r.output !== undefined ? { output: r.output } : {}) })))
   }
+  await store.flush()
   const suite = m.suite.judge ? { ...loaded, spec: withJudge(loaded.spec, m.suite.judge) } : loaded
   return runSuite({ suite, runner: replayRunner(m.model), modelSpec: m.model.spec, outDir, limit: m.limit ?? undefined, warn: o.warn, png: o.png, expectDatasetHash: m.datasetHash })
 }

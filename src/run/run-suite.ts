@@ -130,6 +130,7 @@ async function runClaimed(o: RunOptions): Promise<RunOutcome> {
     onProgress: (p) => o.onProgress?.({ phase: 'score', ...p }),
     onRecorded: cacheRecorder(o, records),
   })
+  await o.cache?.flush()
   if (scored.aborted) return { result: null, outDir, interrupted: true, scored: plan.cached + scored.done }
   // A judge's unreadable verdict is an answer (the task reads its absence by the suite's rule), not a failure.
   const answers = new Set(task.verdictErrors ?? [])

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { homedir, hostname } from 'node:os'
 import { join } from 'node:path'
 import { RmbenchError } from '../errors.ts'
 import type { RunnerInfo } from '../runners/types.ts'
+import { DurableAppends } from '../util/durable-appends.ts'
 import type { Memo } from '../util/memo.ts'
 import { writeAtomic } from '../util/write-atomic.ts'
 import { recordCheck, soundScore, type StoredScore } from './record-check.ts'
@@ -29,13 +30,14 @@ const MEMO_KINDS = ['file-hashes', 'onnx-sessions', 'charts', 'configs', 'cis', 
 /**
  * The score cache shared by every run and suite on this machine: content-addressed by model fingerprint
  * (folder) and request hash (record key), under $RMBENCH_CACHE_DIR, else $XDG_CACHE_HOME/rmbench, else
- * ~/.cache/rmbench. Each process appends (fsync'd) to a segment file of its own, so concurrent runs and
+ * ~/.cache/rmbench. Each process appends (fsync'd off the main thread; `flush` waits) to a segment file of its own, so concurrent runs and
  * shards never interleave a line; a segment torn by a crash loses only its last line, which readers skip.
  */
 export class ScoreCache implements Memo {
   private readonly loaded = new Map<string, Map<string, CachedScore>>()
   /** Complete lines skipped per model when its scores were read: not JSON, or failing their check. */
   private readonly unsound = new Map<string, number>()
+  private readonly syncs = new DurableAppends((e) => this.cannotWrite(e))
   private readonly segment = `${hostname().replace(/[^\w.-]/g, '_')}-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`
 
   constructor(readonly root: string) {}
@@ -92,25 +94,28 @@ export class ScoreCache implements Memo {
     return this.unsound.get(fp) ?? 0
   }
 
-  /** Adds finished scores of one model to this process's segment and syncs it. */
+  /** Adds finished scores of one model to this process's segment and starts its sync. */
   append(fp: string, entries: [key: string, score: CachedScore][], about?: { id: string; info: RunnerInfo }): void {
     if (!entries.length) return
     const dir = this.modelDir(fp)
     try {
       mkdirSync(dir, { recursive: true })
       if (about && !existsSync(join(dir, 'model.json'))) writeAtomic(join(dir, 'model.json'), JSON.stringify({ fingerprint: fp, ...about }, null, 2) + '\n')
-      const fd = openSync(join(dir, this.segment), 'a')
-      try {
-        writeSync(fd, entries.map(([k, s]) => JSON.stringify({ k, ...('error' in s ? { e: s.error } : { v: s.value, ...(s.tokens !== undefined ? { t: s.tokens } : {}) }), ...(s.output !== undefined ? { o: s.output } : {}), h: recordCheck(fp, k, s) })).join('\n') + '\n')
-        fsyncSync(fd)
-      } finally {
-        closeSync(fd)
-      }
+      this.syncs.append(join(dir, this.segment), entries.map(([k, s]) => JSON.stringify({ k, ...('error' in s ? { e: s.error } : { v: s.value, ...(s.tokens !== undefined ? { t: s.tokens } : {}) }), ...(s.output !== undefined ? { o: s.output } : {}), h: recordCheck(fp, k, s) })).join('\n') + '\n')
     } catch (e) {
-      throw new RmbenchError('E_SCORE_STORE', `cannot write the score cache at ${this.root} (${(e as Error).message}). Point RMBENCH_CACHE_DIR at a writable folder, or pass --no-cache.`)
+      throw e instanceof RmbenchError ? e : this.cannotWrite(e)
     }
     const m = this.loaded.get(fp)
     if (m) for (const [k, s] of entries) m.set(k, s)
+  }
+
+  /** Resolves when every appended score is on disk; a failed sync is E_SCORE_STORE. */
+  flush(): Promise<void> {
+    return this.syncs.settled()
+  }
+
+  private cannotWrite(e: unknown): RmbenchError {
+    return new RmbenchError('E_SCORE_STORE', `cannot write the score cache at ${this.root} (${(e as Error).message}). Point RMBENCH_CACHE_DIR at a writable folder, or pass --no-cache.`)
   }
 
   recall<T>(kind: string, key: string): T | null {

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs'
+import { existsSync, readFileSync, truncateSync } from 'node:fs'
 import { RmbenchError } from '../errors.ts'
 import type { Scored } from '../runners/types.ts'
+import { DurableAppends } from '../util/durable-appends.ts'
 import { osReason } from '../util/regular-file.ts'
 import { recordCheck, soundScore } from './record-check.ts'
 
@@ -11,13 +12,15 @@ export interface ScoreRecord { fp: string; key: string; value?: number; tokens?:
 const line = (r: ScoreRecord): string => JSON.stringify({ ...r, h: recordCheck(r.fp, r.key, r) })
 
 /**
- * An append-only JSONL file of score records. Appends are fsync'd per batch, so a crash loses at most the
- * batch in flight; a torn last line (a kill mid-write) is detected on open and cut off. Every line is checked when
+ * An append-only JSONL file of score records. Each batch is written before `append` returns and fsync'd off the main
+ * thread (`flush` waits for the syncs), so a killed process loses at most the batch in flight and a power loss at most
+ * the batches whose sync had not finished; a torn last line (a kill mid-write) is detected on open and cut off. Every line is checked when
  * read: a value that is not a finite number, an error that is not {code, message}, or a line whose integrity check
  * does not match is discarded (and counted), so its score is computed again rather than reused.
  */
 export class ScoreStore {
   private readonly map = new Map<string, ScoreRecord>()
+  private readonly syncs = new DurableAppends((e) => this.cannotWrite(e))
   /** Lines dropped on open because they were torn or corrupt. */
   readonly discarded: number
 
@@ -75,7 +78,7 @@ export class ScoreStore {
     return [...this.map.values()]
   }
 
-  /** Appends and syncs a batch of results. */
+  /** Appends a batch of results and starts its sync. */
   append(fp: string, keys: string[], results: Scored[]): void {
     if (!keys.length) return
     const lines: string[] = []
@@ -87,15 +90,18 @@ export class ScoreStore {
       lines.push(line(rec))
     })
     try {
-      const fd = openSync(this.file, 'a')
-      try {
-        writeSync(fd, lines.join('\n') + '\n')
-        fsyncSync(fd)
-      } finally {
-        closeSync(fd)
-      }
+      this.syncs.append(this.file, lines.join('\n') + '\n')
     } catch (e) {
-      throw new RmbenchError('E_SCORE_STORE', `cannot write ${this.file} (${(e as NodeJS.ErrnoException).code === 'EROFS' ? 'a read-only file system' : osReason(e)}): the run's scores are kept there; pass another --out.`, { file: this.file })
+      throw e instanceof RmbenchError ? e : this.cannotWrite(e)
     }
+  }
+
+  /** Resolves when every appended batch is on disk; a failed sync is E_SCORE_STORE. */
+  flush(): Promise<void> {
+    return this.syncs.settled()
+  }
+
+  private cannotWrite(e: unknown): RmbenchError {
+    return new RmbenchError('E_SCORE_STORE', `cannot write ${this.file} (${(e as NodeJS.ErrnoException).code === 'EROFS' ? 'a read-only file system' : osReason(e)}): the run's scores are kept there; pass another --out.`, { file: this.file })
   }
 }

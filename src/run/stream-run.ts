@@ -121,6 +121,7 @@ export async function streamRun(o: RunOptions): Promise<RunOutcome> {
     counts.unique += plan.unique
     counts.cached += plan.cached
     const res = await scoreRequests(plan.todo, o.runner, r.store, { signal: o.signal, cached: plan.cached, retryErrors: o.retryErrors, onRecorded: cacheRecorder(o, r) })
+    await o.cache?.flush()
     scoringMs += res.ms
     errors += res.errors
     if (res.aborted) return null

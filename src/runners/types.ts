@@ -50,6 +50,13 @@ export interface Runner {
   timings?(): { tokenizeMs: number; sessionMs: number }
   /** One line on how scoring went (retries, replicas taken out), for stderr after the run; null when unremarkable. */
   health?(): string | null
+  /**
+   * A hint: the requests the run will ask next, about `lookahead` of them, in the order it will ask. A local model
+   * tokenises them together ahead of time; it must still score any request asked without being prepared.
+   */
+  prepare?(batch: RewardRequest[]): void
+  /** How many requests ahead prepare() wants to be told. */
+  readonly lookahead?: number
   /** A cheap length proxy so the caller can group similar requests before calling reward(). */
   sizeOf?(req: RewardRequest): number
   dispose?(): Promise<void>

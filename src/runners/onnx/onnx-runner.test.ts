@@ -163,3 +163,30 @@ t.test('tokenize_threads: overlapped and one-chunk-at-a-time runs give identical
   t.same(scores[0], scores[1])
   await t.rejects(createRunner(parseModelSpec('onnx:fixtures/quickstart-rm?tokenize_threads=4'), ctx), { code: 'E_MODEL_SPEC', message: /tokenize_threads=4: expected one of 0, 1/ })
 })
+
+t.test('prepared requests score as unprepared ones; a text that cannot be tokenised fails its own chunk only', async (t) => {
+  const plain = await createRunner(parseModelSpec('onnx:fixtures/quickstart-rm'), ctx)
+  const prepared = await createRunner(parseModelSpec('onnx:fixtures/quickstart-rm'), ctx)
+  prepared.prepare!(REQS)
+  const waiting = (prepared as unknown as { prepared: Map<unknown, unknown> }).prepared
+  t.equal(waiting.size, REQS.length)
+  t.same(values(await prepared.reward!(REQS.slice(0, 3))), values(await plain.reward!(REQS.slice(0, 3))))
+  t.same(values(await prepared.reward!(REQS.slice(3))), values(await plain.reward!(REQS.slice(3))))
+  t.equal(waiting.size, 0, 'each prepared encoding was taken by the chunk that asked for it')
+  t.same(values(await prepared.reward!(REQS.slice(1, 4))), values(await plain.reward!(REQS.slice(1, 4))), 'asked again, unprepared')
+
+  // The same model with a vocabulary that has no unknown-token: the library fails on any word outside it.
+  const dir = mkdtempSync(join(tmpdir(), 'rmbench-nounk-'))
+  for (const f of ['model.onnx', 'config.json', 'tokenizer_config.json']) copyFileSync(join('fixtures/quickstart-rm', f), join(dir, f))
+  const tok = JSON.parse(readFileSync('fixtures/quickstart-rm/tokenizer.json', 'utf8'))
+  // The padding probe's words are given the unknown word's id, so the runner opens.
+  for (const w of ['describe', 'cycle', 'few', 'sentences', 'evaporates', 'condenses', 'clouds', 'falls', 'again', 'rain', 'snow', 'flows', 'back', 'sea']) tok.model.vocab[w] ??= tok.model.vocab['[UNK]']
+  tok.model.unk_token = '[NONE]'
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tok))
+  const strict = await createRunner(parseModelSpec(`onnx:${dir}`), ctx)
+  const good = [req('Why is the sky blue?', 'Nature.'), req('What is 2 + 2?', 'The answer is 4.')]
+  const bad = req('Why is the sky blue?', 'Xylophonic zebra')
+  strict.prepare!([...good, bad, ...good.map((r) => ({ ...r }))])
+  t.same(values(await strict.reward!(good)), values(await plain.reward!(good)), 'a chunk without the bad text scores')
+  await t.rejects(strict.reward!([good[0], bad]), { code: 'E_TOKENIZER', message: /Xylophonic zebra/ })
+})
