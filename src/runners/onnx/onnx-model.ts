@@ -72,9 +72,13 @@ export class OnnxRunner implements Runner {
    * Requests per prepare() call. A run's texts are tokenised in blocks this large, ahead of the model, not a chunk at a
    * time beside it: a tokenizer running beside session.run competes with onnxruntime's threads for the cores, and each
    * call of the library has its cost (tiny bench model, 1,000 pairs, 2 cores, with background fsyncs: scoring 944–987
-   * ms against 1,083–1,161, session.run 632–650 against 805–835; the big model unchanged within noise).
+   * ms against 1,083–1,161, session.run 632–650 against 805–835; the big model unchanged within noise). On CUDA the
+   * model leaves the cores free, so each chunk is prepared alone, as it starts, and is tokenised while the other
+   * chunk in flight runs on the GPU, as before blocks (not measured here: no GPU).
    */
-  readonly lookahead = 1024
+  get lookahead(): number {
+    return this.facts.executionProvider === 'cpu' ? 1024 : 1
+  }
   /** Encodings under way for requests the run said it will ask (prepare), by request. */
   private readonly prepared = new Map<RewardRequest, { block: Promise<Encoded[]>; index: number }>()
 
