@@ -1,6 +1,6 @@
 // Tokeniser throughput and fidelity (issue 23: choose the implementation by fidelity first, speed second), run by
-// `npm run bench` in a fresh process. Per tokenizer: Rust tokenizers (rmbench's, through its Node binding: a chunk's
-// texts sent at once, as the ONNX runner does, and one awaited call at a time) against the pure-JS port
+// `npm run bench` in a fresh process. Per tokenizer: Rust tokenizers (rmbench's, through its Node binding: a block's
+// texts in one encode_batch call, as the ONNX runner does, and one awaited call at a time) against the pure-JS port
 // @huggingface/tokenizers (what rmbench used before; still what transformers.js runs). Fidelity is the count of
 // hard-corpus texts whose ids differ from the Rust reference (fixtures/tokenizer-reference/reference.json); speed is
 // tokens/s over LLMBar's real prompts and answers, median of interleaved rounds.
@@ -35,7 +35,7 @@ for (const [label, dir, refName] of folders) {
   const js = new JsTokenizer(JSON.parse(readFileSync(file, 'utf8')), config)
   const rust = loadTokenizer(file)
   const impls: Record<string, { encode: (t: string[]) => Promise<number[][]> }> = {
-    'Rust tokenizers, a chunk at once (rmbench)': { encode: async (t) => (await Promise.all(t.map((x) => rust.encode(x, null, { addSpecialTokens: false })))).map((e) => e.getIds()) },
+    'Rust tokenizers, one batch call (rmbench)': { encode: async (t) => (await rust.encodeBatch(t, { addSpecialTokens: false })).map((e) => e.getIds()) },
     'Rust tokenizers, one call at a time': { encode: async (t) => { const out: number[][] = []; for (const x of t) out.push((await rust.encode(x, null, { addSpecialTokens: false })).getIds()); return out } },
     'pure-JS @huggingface/tokenizers': { encode: async (t) => t.map((x) => js.encode(x, { add_special_tokens: false }).ids) },
   }
