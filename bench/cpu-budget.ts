@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeBenchSuite } from './bench-suite.ts'
+import { limitFeeds as feeds } from './limit-feeds.ts'
 import { BIG, TINY, writeBenchModel } from './make-bench-model.ts'
 import * as ort from 'onnxruntime-node'
 import { lengthBatches } from '../src/runners/onnx/length-batches.ts'
@@ -38,15 +39,6 @@ const session = await ort.InferenceSession.create(join(modelDir, 'model.onnx'), 
 const lengths = ids.map((x) => x.length)
 const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b)
 const batches = lengthBatches(order, lengths, 16, 1024)
-function feeds(rs: number[][]): Record<string, ort.Tensor> {
-  const L = Math.max(...rs.map((r) => r.length))
-  const a = new BigInt64Array(rs.length * L)
-  const m = new BigInt64Array(rs.length * L)
-  const aw = new Uint32Array(a.buffer)
-  const mw = new Uint32Array(m.buffer)
-  rs.forEach((r, b) => r.forEach((id, t) => { aw[2 * (b * L + t)] = id; mw[2 * (b * L + t)] = 1 }))
-  return { input_ids: new ort.Tensor('int64', a, [rs.length, L]), attention_mask: new ort.Tensor('int64', m, [rs.length, L]) }
-}
 const runner = await createRunner(parseModelSpec(`onnx:${modelDir}`), { warn: () => {}, cwd: process.cwd() })
 const sessionMs = () => runner.timings!().sessionMs
 const chunk = chunkSize(runner.batchSize)

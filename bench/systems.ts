@@ -10,6 +10,7 @@ import { DEFAULT_BATCH_TOKENS } from '../src/runners/onnx/onnx-runner.ts'
 import { RequestEncoder } from '../src/runners/onnx/request-encoder.ts'
 import type { RewardRequest } from '../src/runners/types.ts'
 import { runSuite } from '../src/run/run-suite.ts'
+import { limitFeeds as feeds } from './limit-feeds.ts'
 import { loadSuite } from '../src/suite/load-suite.ts'
 
 const [system, modelDir, suiteDir, outDir] = process.argv.slice(2)
@@ -33,22 +34,6 @@ function requests(): RewardRequest[] {
 function encoder(): RequestEncoder {
   const folder = loadModelFolder(modelDir)
   return new RequestEncoder(folder, { template: 'chat', maxLength: 1024, truncationSide: 'left', addSpecialTokens: false })
-}
-
-const i64 = (a: BigInt64Array, dims: number[]) => new ort.Tensor('int64', a, dims)
-
-/**
- * A right-padded [B, L] batch of ids and its mask, built straight into typed arrays: each int64 as two 32-bit words
- * (little-endian, ids ≥ 0), so no BigInt is made per token.
- */
-function feeds(rows: number[][]): Record<string, ort.Tensor> {
-  const L = Math.max(...rows.map((r) => r.length))
-  const ids = new BigInt64Array(rows.length * L)
-  const mask = new BigInt64Array(rows.length * L)
-  const idWords = new Uint32Array(ids.buffer)
-  const maskWords = new Uint32Array(mask.buffer)
-  rows.forEach((r, b) => r.forEach((id, t) => { idWords[2 * (b * L + t)] = id; maskWords[2 * (b * L + t)] = 1 }))
-  return { input_ids: i64(ids, [rows.length, L]), attention_mask: i64(mask, [rows.length, L]) }
 }
 
 async function session() {
