@@ -4,10 +4,15 @@ import { join } from 'node:path'
 import t from 'tap'
 import { createRng } from '../../src/stats/rng.ts'
 import { cliAsync, ROOT, testEnv, tmp } from '../e2e/helpers.ts'
+import { BIG, writeBenchModel } from '../../bench/make-bench-model.ts'
 import { recordFigures } from './figures.ts'
 
-// Batch size 1: many small session.run calls, so a kill can land between any two of them.
-const MODEL = 'onnx:fixtures/quickstart-rm?batch_size=1'
+// The bench's transformer-shaped model (2 blocks, hidden 256), batch size 1: many session.run calls, so a kill can
+// land between any two of them, and each chunk of the quickstart takes tens of milliseconds (the quickstart's own
+// linear model scores a chunk in a few, faster than a busy machine lets this test look at it).
+const modelDir = join(tmp(), 'model')
+writeBenchModel(modelDir, BIG)
+const MODEL = `onnx:${modelDir}?batch_size=1`
 const lines = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : [])
 const scores = (dir: string) => readFileSync(join(dir, 'scores.jsonl'), 'utf8')
 const figures = { 'runs killed (SIGKILL)': 0, 'runs stopped (Ctrl-C)': 0, 'runs resumed': 0, 'torn writes planted': 0, 'records compared': 0, 'records lost': 0, 'records duplicated': 0 }
@@ -24,13 +29,32 @@ function reference(): Promise<{ ref: string; unique: number }> {
   return uninterrupted
 }
 
-/** Starts a run and sends `signal` once it has recorded `target` scores; resolves with how many records it left. */
+/** Blocks this thread for `ms`: a timer may oversleep on a busy machine, and the child runs for as long as it sleeps. */
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
+/**
+ * Starts a run and sends `signal` once it has recorded `target` scores; resolves with how many records it left. The
+ * child runs in slices of about a millisecond and its records are counted while it is stopped (SIGSTOP), so however
+ * fast it scores a chunk (a few ms here) or however busy the machine is, it cannot run far past the target unseen.
+ */
 async function interrupted(out: string, signal: NodeJS.Signals, target: number): Promise<{ kept: number; code: number | null }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/rmbench.js'), 'run', 'suites/quickstart', '-q', '--model', MODEL, '--out', out], { cwd: ROOT, stdio: 'ignore', env: testEnv() })
   let exited = false
   const done = new Promise<number | null>((r) => child.on('exit', (c) => { exited = true; r(c) }))
-  while (!exited && lines(join(out, 'records.jsonl')).length < target) await new Promise((r) => setTimeout(r, 2))
-  if (!exited) child.kill(signal)
+  for (;;) {
+    // A turn of the event loop, so that the child's exit is seen.
+    await new Promise((r) => setImmediate(r))
+    if (exited) break
+    child.kill('SIGSTOP')
+    if (lines(join(out, 'records.jsonl')).length >= target) break
+    child.kill('SIGCONT')
+    pause(1)
+  }
+  if (!exited) {
+    child.kill(signal)
+    // SIGKILL ends a stopped process at once; SIGINT is handled when it runs again.
+    child.kill('SIGCONT')
+  }
   const code = await done
   return { kept: lines(join(out, 'records.jsonl')).length, code }
 }
