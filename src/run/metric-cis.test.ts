@@ -7,7 +7,8 @@ import type { SuiteSpec } from '../suite/types.ts'
 import { bestOfNTask } from '../tasks/best-of-n/best-of-n-task.ts'
 import { pairwiseTask } from '../tasks/pairwise/pairwise-task.ts'
 import type { ExampleScores, Task } from '../tasks/types.ts'
-import { attachCis, meanReplicates } from './metric-cis.ts'
+import { meanReplicates } from '../tasks/mean-replicates.ts'
+import { attachCis } from './metric-cis.ts'
 
 const ex = (id: string, group: string, nc = 1, nr = 1): Example => ({ id, group, prompt: [], chosen: new Array(nc).fill('c'), rejected: new Array(nr).fill('r'), origin: { file: 'x', line: 1 } })
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { meanReplicates } from '../run/metric-cis.ts'
+import { meanReplicates } from '../tasks/mean-replicates.ts'
 import { bcaCi, percentileCi, quantileSorted } from './bootstrap.ts'
 import { normCdf, normQuantile } from './normal.ts'
 import { createRng } from './rng.ts'

@@ -1,7 +1,7 @@
 import type { Example } from '../data/types.ts'
 import { clusterPlan } from '../stats/bootstrap.ts'
 import type { SuiteSpec } from '../suite/types.ts'
-import type { ExampleScores, Task } from '../tasks/types.ts'
+import type { ExampleScores, Task } from './types.ts'
 
 /** Scored examples grouped into clusters within their subsets, for bootstrap draws that recompute metrics. */
 export interface ExampleResampler {
