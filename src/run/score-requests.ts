@@ -45,7 +45,8 @@ export interface ScoreOptions {
  */
 export async function scoreRequests(todo: PlannedRequest[], runner: Runner, store: ScoreStore, opts: ScoreOptions): Promise<{ errors: number; done: number; aborted: boolean; ms: number }> {
   // Fail before any work when the model lacks what the plan needs.
-  const scorers = new Map([...new Set(todo.map((p) => p.lm))].map((lm) => [lm, scorerFor(runner, lm)]))
+  const lms = [...new Set(todo.map((p) => p.lm))]
+  const scorers = new Map(lms.map((lm) => [lm, scorerFor(runner, lm)]))
   const fp = runner.fingerprint
   const retry = Boolean(opts.retryErrors)
   const chunk = chunkSize(runner.batchSize)
@@ -86,7 +87,7 @@ export async function scoreRequests(todo: PlannedRequest[], runner: Runner, stor
   // Runners that prepare ahead (local models tokenise) are told the next `lookahead` requests each of them will be
   // asked, whenever the chunks told so far run out: one call of the tokenizer per ~1,000 requests instead of one
   // per chunk, and not competing with the model for the cores.
-  const targets = [...new Set(todo.map((p) => p.lm))].map((lm) => [lm, scorerRunner(runner, lm)] as const).filter(([, r]) => r.prepare)
+  const targets = lms.map((lm) => [lm, scorerRunner(runner, lm)] as const).filter(([, r]) => r.prepare)
   let toldUntil = 0
   const tell = () => {
     const want = Math.max(...targets.map(([, r]) => r.lookahead ?? chunk))
