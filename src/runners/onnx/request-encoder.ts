@@ -121,9 +121,7 @@ export class RequestEncoder {
 
   /** encodeLm's tokenising, for texts renderLm gave (a caller that also sends the text renders it once). */
   async encodeLmTexts({ promptText, full }: { promptText: string; full: string }): Promise<EncodedLm> {
-    const { addSpecialTokens } = this.settings
-    const tok = this.tokenizer
-    const [p, all] = (await Promise.all([encodeText(tok, promptText, null, addSpecialTokens), encodeText(tok, full, null, addSpecialTokens)])).map((e) => e.getIds())
+    const [p, all] = (await encodeTexts(this.tokenizer, [promptText, full], this.settings.addSpecialTokens)).map((e) => e.getIds())
     return this.lmEncoded(p, all)
   }
 
